@@ -1,0 +1,102 @@
+"""Shared fixtures: a house with rooms, an association, and one user of every role."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from associations.models import Membership
+
+from .factories import (
+    AssociationFactory,
+    MembershipFactory,
+    RoomFactory,
+    UserFactory,
+    VenueFactory,
+    open_every_day,
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(pytest.mark.django_db(transaction=True))
+
+
+@pytest.fixture(autouse=True)
+def _skip_postgres_only(request):
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # A manifest left by a local collectstatic may be stale; tests never depend on one.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def venue(db):
+    venue = VenueFactory(name="Joutsan hyvinvointitupa", slug="joutsa")
+    open_every_day(venue)
+    return venue
+
+
+@pytest.fixture
+def room(venue):
+    return RoomFactory(venue=venue, name="Sali", slug="sali")
+
+
+@pytest.fixture
+def approval_room(venue):
+    return RoomFactory(venue=venue, name="Kokoushuone", slug="kokoushuone", requires_approval=True)
+
+
+@pytest.fixture
+def association(db):
+    return AssociationFactory(name="Joutsan Eläkeläiset ry", slug="elakelaiset")
+
+
+@pytest.fixture
+def other_association(db):
+    return AssociationFactory(name="Joutsan Urheilijat ry", slug="urheilijat")
+
+
+@pytest.fixture
+def users(association, other_association):
+    """coordinator, admin and member of `association`, outsider (admin of the other one)."""
+    coordinator = UserFactory(username="coordinator", is_staff=True)
+    admin = MembershipFactory(
+        association=association, role=Membership.Role.ADMIN, user__username="admin"
+    ).user
+    member = MembershipFactory(association=association, user__username="member").user
+    outsider = MembershipFactory(
+        association=other_association, role=Membership.Role.ADMIN, user__username="outsider"
+    ).user
+    return SimpleNamespace(coordinator=coordinator, admin=admin, member=member, outsider=outsider)
+
+
+def api_client_for(user=None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def api():
+    return api_client_for
