@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("venues", api.VenueList.as_view(), name="api-venues"),
+    path("rooms", api.RoomList.as_view(), name="api-rooms"),
+]

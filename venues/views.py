@@ -1,0 +1,54 @@
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from .models import Closure, OpeningHours, Room, Venue, Weekday
+
+
+def _weekly_hours(rows) -> list[tuple[str, list[OpeningHours]]]:
+    """Group opening-hours rows by weekday, Monday first; a day without rows is closed."""
+    days: dict[int, list[OpeningHours]] = {}
+    for row in rows:
+        days.setdefault(row.weekday, []).append(row)
+    return [(label, days.get(value, [])) for value, label in Weekday.choices]
+
+
+def _upcoming_closures(venue: Venue, room: Room | None = None):
+    closures = Closure.objects.filter(venue=venue, end__gt=timezone.now()).select_related("room")
+    if room is None:
+        return closures
+    return closures.filter(Q(room__isnull=True) | Q(room=room))
+
+
+def venue_list(request):
+    venues = Venue.objects.prefetch_related(Prefetch("rooms", queryset=Room.objects.filter(is_active=True)))
+    return render(request, "venues/venue_list.html", {"venues": venues})
+
+
+def venue_detail(request, slug: str):
+    venue = get_object_or_404(Venue, slug=slug)
+    hours = OpeningHours.objects.filter(venue=venue, room__isnull=True)
+    context = {
+        "venue": venue,
+        "week": _weekly_hours(hours),
+        "closures": _upcoming_closures(venue),
+        "rooms": venue.rooms.filter(is_active=True),
+    }
+    return render(request, "venues/venue_detail.html", context)
+
+
+def room_detail(request, venue_slug: str, room_slug: str):
+    room = get_object_or_404(Room.objects.select_related("venue"), venue__slug=venue_slug, slug=room_slug)
+    # A room's own opening hours, when it has any, replace the venue's (see OpeningHours).
+    hours = list(OpeningHours.objects.filter(room=room))
+    own_hours = bool(hours)
+    if not own_hours:
+        hours = OpeningHours.objects.filter(venue=room.venue, room__isnull=True)
+    context = {
+        "venue": room.venue,
+        "room": room,
+        "week": _weekly_hours(hours),
+        "own_hours": own_hours,
+        "closures": _upcoming_closures(room.venue, room),
+    }
+    return render(request, "venues/room_detail.html", context)
