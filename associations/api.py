@@ -1,0 +1,46 @@
+"""Read-only open data on associations, and who the caller is."""
+
+from rest_framework import generics, serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .models import Association, Membership
+from .permissions import is_coordinator
+
+
+class AssociationSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Association
+        fields = ["id", "name", "slug", "description", "website", "url"]
+
+
+class AssociationList(generics.ListAPIView):
+    """Approved associations only: pending and rejected ones are not public."""
+
+    queryset = Association.objects.filter(status=Association.Status.APPROVED).order_by("id")
+    serializer_class = AssociationSerializer
+
+
+class MeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request):
+        user = request.user
+        memberships = (
+            Membership.objects.filter(user=user, association__status=Association.Status.APPROVED)
+            .select_related("association")
+            .order_by("association__name")
+        )
+        return Response(
+            {
+                "username": user.get_username(),
+                "email": user.email,
+                "is_coordinator": is_coordinator(user),
+                "associations": [
+                    {"id": m.association_id, "name": m.association.name, "role": m.role} for m in memberships
+                ],
+            }
+        )

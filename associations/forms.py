@@ -1,0 +1,41 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Association, Membership
+
+
+class AssociationForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Association
+        fields = ["name", "description", "contact_email", "website", "business_id"]
+        help_texts = {
+            "business_id": _("Optional. Registered associations have one, e.g. 1572860-0."),
+            "contact_email": _("Shown in the public directory."),
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def clean_business_id(self) -> str:
+        return self.cleaned_data["business_id"].strip()
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for rejecting"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent to the registrant."),
+    )
+
+
+class ApproveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Message to the registrant (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
