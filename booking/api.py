@@ -1,0 +1,205 @@
+"""Booking endpoints of the contract: book, read, cancel, answer a co-host invitation."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from associations.models import Association
+from associations.permissions import is_coordinator, is_member_of
+from tupa.fields import AwareDateTimeField
+from venues.models import Room
+
+from . import services
+from .models import Audience, Booking, Category, CoHost, Occurrence
+
+
+def local_iso(moment, tz) -> str:
+    return moment.astimezone(tz).isoformat()
+
+
+def booking_tz(booking: Booking):
+    return booking.room.venue.tz if booking.room_id else timezone.get_default_timezone()
+
+
+def booking_data(booking: Booking) -> dict:
+    tz = booking_tz(booking)
+    return {
+        "id": booking.pk,
+        "status": booking.status,
+        "title": booking.title,
+        "room": booking.room_id,
+        "association": booking.association_id,
+        "public": booking.is_public,
+        "rrule": booking.rrule or None,
+        "reason": booking.status_reason,
+        "cohosts": [{"id": c.association_id, "status": c.status} for c in booking.cohosts.all()],
+        "occurrences": [
+            {"start": local_iso(o.start, tz), "end": local_iso(o.end, tz), "status": o.status}
+            for o in booking.occurrences.all()
+        ],
+    }
+
+
+def conflict_data(conflicts, tz) -> dict:
+    items = []
+    for c in conflicts:
+        item = {
+            "start": local_iso(c.start, tz),
+            "end": local_iso(c.end, tz),
+            "room": c.room_id,
+            "requested": {"start": local_iso(c.requested_start, tz), "end": local_iso(c.requested_end, tz)},
+        }
+        if c.title is not None:
+            item["title"] = c.title
+        items.append(item)
+    return {"detail": _("Some dates collide with confirmed bookings; nothing was saved."), "conflicts": items}
+
+
+def load_booking(pk: int) -> Booking:
+    return get_object_or_404(
+        Booking.objects.select_related("room__venue", "association").prefetch_related(
+            Prefetch("occurrences", queryset=Occurrence.objects.order_by("recurrence_id", "start")),
+            Prefetch("cohosts", queryset=CoHost.objects.order_by("pk")),
+        ),
+        pk=pk,
+    )
+
+
+def may_see(user, booking: Booking) -> bool:
+    if booking.is_public or is_coordinator(user) or is_member_of(user, booking.association):
+        return True
+    return any(is_member_of(user, c.association) for c in booking.cohosts.all())
+
+
+class BookingInput(serializers.Serializer):
+    association = serializers.PrimaryKeyRelatedField(queryset=Association.objects.all())
+    room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.select_related("venue"))
+    title = serializers.CharField(max_length=200)
+    start = AwareDateTimeField()
+    end = AwareDateTimeField()
+    rrule = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    public = serializers.BooleanField(required=False, default=True)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    cohosts = serializers.PrimaryKeyRelatedField(
+        queryset=Association.objects.all(), many=True, required=False, default=list
+    )
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.all(), required=False, allow_null=True, default=None
+    )
+    audience = serializers.ChoiceField(choices=Audience.choices, required=False, default=Audience.EVERYONE)
+    remote_url = serializers.URLField(required=False, allow_blank=True, default="")
+    expected_attendance = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+    only_free_dates = serializers.BooleanField(required=False, default=False)
+
+    def validate(self, attrs):
+        if attrs["end"] <= attrs["start"]:
+            raise serializers.ValidationError({"end": [_("The end must be after the start.")]})
+        return attrs
+
+
+class BookingsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=BookingInput, responses={201: dict, 400: dict, 403: dict, 409: dict})
+    def post(self, request):
+        data = BookingInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        try:
+            result = services.booking_create(
+                actor=request.user,
+                association=v["association"],
+                room=v["room"],
+                title=v["title"],
+                start=v["start"],
+                end=v["end"],
+                rrule=v["rrule"],
+                is_public=v["public"],
+                description=v["description"],
+                cohosts=v["cohosts"],
+                category=v["category"],
+                audience=v["audience"],
+                remote_url=v["remote_url"],
+                expected_attendance=v["expected_attendance"],
+                only_free_dates=v["only_free_dates"],
+            )
+        except services.BookingConflict as exc:
+            return Response(conflict_data(exc.conflicts, v["room"].venue.tz), status=status.HTTP_409_CONFLICT)
+        body = booking_data(load_booking(result.booking.pk))
+        if result.skipped:
+            body["skipped"] = conflict_data(result.skipped, v["room"].venue.tz)["conflicts"]
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class BookingView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: dict, 404: dict})
+    def get(self, request, pk: int):
+        booking = load_booking(pk)
+        if not may_see(request.user, booking):
+            raise PermissionDenied(_("This booking is private."))
+        return Response(booking_data(booking))
+
+
+class CancelInput(serializers.Serializer):
+    occurrence = AwareDateTimeField(required=False)
+    # "from" is a Python keyword: the field is declared below under its JSON name.
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = AwareDateTimeField(required=False)
+        return fields
+
+    def validate(self, attrs):
+        if "occurrence" in attrs and "from" in attrs:
+            raise serializers.ValidationError({"detail": _("Give either occurrence or from, not both.")})
+        return attrs
+
+
+class CancelView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=CancelInput, responses={200: dict, 400: dict, 403: dict, 404: dict})
+    def post(self, request, pk: int):
+        booking = load_booking(pk)
+        if not services.may_manage_booking(request.user, booking):
+            if not may_see(request.user, booking):
+                return Response({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
+            raise PermissionDenied(_("You may not cancel bookings of this association."))
+        data = CancelInput(data=request.data if isinstance(request.data, dict) else {})
+        if not isinstance(request.data, dict):
+            return Response({"detail": _("Send a JSON object.")}, status=status.HTTP_400_BAD_REQUEST)
+        data.is_valid(raise_exception=True)
+        services.booking_cancel(
+            actor=request.user,
+            booking=booking,
+            occurrence=data.validated_data.get("occurrence"),
+            from_start=data.validated_data.get("from"),
+            reason=data.validated_data.get("reason", ""),
+        )
+        return Response(booking_data(load_booking(pk)))
+
+
+class CohostAnswerView(APIView):
+    permission_classes = [IsAuthenticated]
+    accept = True
+
+    @extend_schema(request=None, responses={200: dict, 400: dict, 403: dict, 404: dict})
+    def post(self, request, pk: int, association_id: int):
+        booking = load_booking(pk)
+        association = get_object_or_404(Association, pk=association_id)
+        services.cohost_respond(
+            actor=request.user, booking=booking, association=association, accept=self.accept
+        )
+        return Response(booking_data(load_booking(pk)))

@@ -1,0 +1,208 @@
+"""The booking pages' forms. Times are entered as the venue's local wall-clock time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from associations.models import Association
+from associations.permissions import bookable_associations
+from venues.models import Room
+
+from . import plain_rrule
+from .models import Audience, Category
+from .recurrence import localize
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
+
+# Which form field shows a service's error keyed by a request field.
+SERVICE_FIELDS = {
+    "start": "start",
+    "end": "end",
+    "rrule": "repeat",
+    "room": "room",
+    "association": "association",
+}
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError next to the matching fields, the rest at the top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for key, messages in error.message_dict.items():
+        name = SERVICE_FIELDS.get(key)
+        form.add_error(name if name in form.fields else None, messages)
+
+
+class TimePatternForm(forms.Form):
+    """One date and times, and how it repeats, in plain words."""
+
+    date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    start = forms.TimeField(label=_("Starts at"), widget=TIME_WIDGET)
+    end = forms.TimeField(label=_("Ends at"), widget=TIME_WIDGET)
+    repeat = forms.ChoiceField(
+        label=_("How often"),
+        choices=plain_rrule.REPEAT_CHOICES,
+        initial=plain_rrule.NONE,
+        widget=forms.RadioSelect,
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("On which weekdays (for a weekly series)"),
+        choices=list(enumerate(plain_rrule.DAY_NAMES)),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty to repeat on the weekday of the first date."),
+    )
+    until = forms.DateField(
+        label=_("Until (last possible date)"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("For a series: give either the last date or the number of times."),
+    )
+    count = forms.IntegerField(label=_("Number of times"), required=False, min_value=1, max_value=500)
+
+    room_for_times: Room | None = None  # the room whose zone the times are in (set by subclasses)
+
+    def pattern_room(self, data: dict) -> Room | None:
+        return self.room_for_times
+
+    def clean(self):
+        data = super().clean()
+        room = self.pattern_room(data)
+        day, start, end = data.get("date"), data.get("start"), data.get("end")
+        if day and start and end:
+            if end <= start:
+                self.add_error("end", _("The end must be after the start."))
+            elif room is not None:
+                # Wall-clock times in the venue's zone; localize() documents the DST-night choice.
+                data["start_at"] = localize(datetime.combine(day, start), room.venue.tz)
+                data["end_at"] = localize(datetime.combine(day, end), room.venue.tz)
+        if day and data.get("repeat"):
+            try:
+                data["rrule"] = plain_rrule.build(
+                    repeat=data["repeat"],
+                    start=day,
+                    weekdays=data.get("weekdays") or (),
+                    until=data.get("until"),
+                    count=data.get("count"),
+                )
+            except plain_rrule.PlainRuleError as exc:
+                self.add_error(exc.field, str(exc))
+        return data
+
+
+class DetailsMixin(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    is_public = forms.BooleanField(
+        label=_("Public event: shown with its title in the calendar"), required=False, initial=True
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.all(), required=False, empty_label=_("(none)")
+    )
+    audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices, initial=Audience.EVERYONE)
+    remote_url = forms.URLField(
+        label=_("Link for remote participation"), required=False, assume_scheme="https"
+    )
+    expected_attendance = forms.IntegerField(
+        label=_("Expected participants"), required=False, min_value=0, max_value=100000
+    )
+
+    DETAIL_FIELDS = ("is_public", "description", "category", "audience", "remote_url", "expected_attendance")
+
+    def details(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.DETAIL_FIELDS}
+
+
+class BookingForm(DetailsMixin, TimePatternForm):
+    association = forms.ModelChoiceField(
+        label=_("For which association"), queryset=Association.objects.none()
+    )
+    room = forms.ModelChoiceField(
+        label=_("Room"), queryset=Room.objects.filter(is_active=True).select_related("venue")
+    )
+    field_order = ["association", "room", "title"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = bookable_associations(user).order_by("name")
+        self.fields["association"].queryset = choices
+        if not self.is_bound and "association" not in self.initial:
+            # Most volunteers belong to one association: spare them the choice.
+            only = list(choices[:2])
+            if len(only) == 1:
+                self.initial["association"] = only[0].pk
+
+    def pattern_room(self, data: dict) -> Room | None:
+        return data.get("room")
+
+
+class SeriesEditForm(DetailsMixin, TimePatternForm):
+    field_order = ["title"]
+
+    def __init__(self, *args, room: Room, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.room_for_times = room
+
+
+class MoveForm(forms.Form):
+    date = forms.DateField(label=_("New date"), widget=DATE_WIDGET)
+    start = forms.TimeField(label=_("Starts at"), widget=TIME_WIDGET)
+    end = forms.TimeField(label=_("Ends at"), widget=TIME_WIDGET)
+
+    def __init__(self, *args, room: Room, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.room = room
+
+    def clean(self):
+        data = super().clean()
+        day, start, end = data.get("date"), data.get("start"), data.get("end")
+        if day and start and end:
+            if end <= start:
+                self.add_error("end", _("The end must be after the start."))
+            else:
+                data["start_at"] = localize(datetime.combine(day, start), self.room.venue.tz)
+                data["end_at"] = localize(datetime.combine(day, end), self.room.venue.tz)
+        return data
+
+
+class CancelForm(forms.Form):
+    SCOPES = [
+        ("series", _("the whole series")),
+        ("occurrence", _("one date")),
+        ("from", _("this and all following dates")),
+    ]
+    scope = forms.ChoiceField(choices=SCOPES, widget=forms.HiddenInput)
+    occurrence = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason (optional, sent to the association)"), required=False, max_length=500
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("scope") in ("occurrence", "from") and not data.get("occurrence"):
+            raise ValidationError(_("Choose a date."))
+        return data
+
+
+class AttendanceForm(forms.Form):
+    attendance = forms.IntegerField(label=_("Participants"), min_value=0, max_value=100000)
+    unused = forms.BooleanField(label=_("Booked but not used"), required=False)
+
+
+class MyBookingsFilter(forms.Form):
+    association = forms.ModelChoiceField(
+        label=_("Association"), queryset=Association.objects.none(), required=False, empty_label=_("All")
+    )
+
+    def __init__(self, *args, associations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["association"].queryset = associations

@@ -1,0 +1,207 @@
+from django.conf import settings
+from django.contrib.postgres.fields import RangeOperators
+from django.db import models
+from django.db.models import F, Func, Q
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from associations.models import Association
+from venues.models import Room
+
+from .constraints import PostgresExclusionConstraint
+
+
+class TsTzRange(Func):
+    function = "TSTZRANGE"
+    output_field = models.DateTimeField()  # only used inside the PostgreSQL constraint
+
+
+class Category(models.Model):
+    slug = models.SlugField(unique=True)
+    name_fi = models.CharField(_("name in Finnish"), max_length=100)
+    name_sv = models.CharField(_("name in Swedish"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=100)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        lang = (get_language() or "fi")[:2]
+        return getattr(self, f"name_{lang}", None) or self.name_fi
+
+
+class Audience(models.TextChoices):
+    EVERYONE = "everyone", _("everyone")
+    CHILDREN = "children", _("children")
+    YOUTH = "youth", _("youth")
+    ADULTS = "adults", _("adults")
+    SENIORS = "seniors", _("seniors")
+
+
+class Status(models.TextChoices):
+    CONFIRMED = "confirmed", _("confirmed")
+    PENDING = "pending", _("waiting for approval")
+    DECLINED = "declined", _("declined")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Booking(models.Model):
+    """A one-off booking or a series; its dates live in Occurrence rows."""
+
+    association = models.ForeignKey(
+        Association, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("association")
+    )
+    room = models.ForeignKey(
+        Room,
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        null=True,
+        blank=True,
+        verbose_name=_("room"),
+        help_text=_("Empty for an event held elsewhere."),
+    )
+    location = models.CharField(_("place, when not in a room"), max_length=300, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    is_public = models.BooleanField(_("public event"), default=True)
+    category = models.ForeignKey(
+        Category, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("category")
+    )
+    audience = models.CharField(
+        _("audience"), max_length=10, choices=Audience.choices, default=Audience.EVERYONE
+    )
+    accessibility_notes = models.TextField(_("accessibility"), blank=True)
+    is_free = models.BooleanField(_("free of charge"), default=True)
+    registration_required = models.BooleanField(_("sign-up required"), default=False)
+    remote_url = models.URLField(_("link for remote participation"), blank=True)
+    expected_attendance = models.PositiveIntegerField(_("expected participants"), null=True, blank=True)
+    rrule = models.CharField(_("recurrence rule (RFC 5545)"), max_length=500, blank=True)
+    start = models.DateTimeField(_("first start"))
+    end = models.DateTimeField(_("first end"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, db_index=True)
+    status_reason = models.TextField(_("reason"), blank=True)
+    sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE, raised on change")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="booking_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("booking:detail", args=[self.pk])
+
+
+class Occurrence(models.Model):
+    """One date of a booking in one room: the unit that conflicts are checked on."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="occurrences")
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, related_name="occurrences", null=True, blank=True
+    )
+    start = models.DateTimeField(db_index=True)
+    end = models.DateTimeField()
+    # end plus the room's turnaround buffer: the span nobody else may book.
+    block_end = models.DateTimeField()
+    # The date as the series rule generated it (iCalendar RECURRENCE-ID); differs from start when moved.
+    recurrence_id = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, db_index=True)
+    attendance = models.PositiveIntegerField(_("participants"), null=True, blank=True)
+    unused = models.BooleanField(_("booked but not used"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = _("date")
+        verbose_name_plural = _("dates")
+        indexes = [models.Index(fields=["room", "start", "end"], name="occ_room_time")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="occurrence_end_after_start"),
+            models.CheckConstraint(condition=Q(block_end__gte=F("end")), name="occurrence_block_covers_end"),
+            models.UniqueConstraint(
+                fields=["booking", "room", "recurrence_id"], name="occurrence_unique_per_date"
+            ),
+            # The guarantee: a room never has two overlapping confirmed dates. Half-open
+            # ranges, so back-to-back is fine; block_end carries the turnaround buffer.
+            PostgresExclusionConstraint(
+                name="occurrence_no_overlap_confirmed",
+                expressions=[
+                    ("room", RangeOperators.EQUAL),
+                    (TsTzRange("start", "block_end", models.Value("[)")), RangeOperators.OVERLAPS),
+                ],
+                condition=Q(status="confirmed", room__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booking.title} {self.start:%Y-%m-%d %H:%M}"
+
+
+class CoHost(models.Model):
+    class Status(models.TextChoices):
+        INVITED = "invited", _("invited")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="cohosts")
+    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="cohostings")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.INVITED)
+    invited_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["invited_at"]
+        verbose_name = _("co-host")
+        verbose_name_plural = _("co-hosts")
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "association"], name="cohost_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.association} ({self.status})"
+
+
+class AuditEntry(models.Model):
+    """Who did what, when: kept when users are deleted (actor set null)."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=50, db_index=True)
+    booking = models.ForeignKey(
+        Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit"
+    )
+    association = models.ForeignKey(
+        Association, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit"
+    )
+    message = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"

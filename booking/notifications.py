@@ -1,0 +1,92 @@
+"""E-mails about bookings, sent only after the transaction that caused them commits."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from associations.models import Membership
+
+from .feeds import booking_calendar
+from .models import Booking
+
+log = logging.getLogger(__name__)
+
+SUBJECTS = {
+    "confirmed": "Booking confirmed: %(title)s",
+    "pending": "Booking waiting for approval: %(title)s",
+    "approved": "Booking approved: %(title)s",
+    "declined": "Booking declined: %(title)s",
+    "cancelled": "Booking cancelled: %(title)s",
+    "moved": "Booking moved: %(title)s",
+    "cohost_invited": "You are invited to co-host: %(title)s",
+    "cohost_accepted": "Co-host accepted: %(title)s",
+    "cohost_declined": "Co-host declined: %(title)s",
+}
+
+
+def recipients(association) -> list[str]:
+    emails = set(
+        Membership.objects.filter(association=association, role=Membership.Role.ADMIN)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    if association.contact_email:
+        emails.add(association.contact_email)
+    return sorted(emails)
+
+
+def send(booking_id: int, event: str, association_id: int | None = None, **context) -> None:
+    booking = Booking.objects.select_related("association", "room__venue").get(pk=booking_id)
+    association = booking.association
+    if association_id is not None:
+        association = (
+            booking.cohosts.select_related("association").get(association_id=association_id).association
+        )
+    to = recipients(association)
+    if not to:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = translation.gettext(SUBJECTS[event]) % {"title": booking.title}
+        body = render_to_string(
+            "booking/email/notification.txt",
+            {
+                "booking": booking,
+                "event": event,
+                "association": association,
+                "SITE_URL": settings.SITE_URL,
+                **context,
+            },
+        )
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+    message.attach(f"booking-{booking.pk}.ics", booking_calendar(booking), "text/calendar")
+    message.send(fail_silently=False)
+
+
+def after_commit(
+    booking: Booking, event: str, *, association=None, occurrences=(), message: str = ""
+) -> None:
+    dates = [(o.start, o.end) for o in occurrences]
+    association_id = association.pk if association is not None else None
+
+    def _send() -> None:
+        try:
+            send(booking.pk, event, association_id, dates=dates, message=message)
+        except Exception:  # noqa: BLE001 - a mail server outage must not undo a booking
+            log.exception("could not send %s e-mail for booking %s", event, booking.pk)
+
+    transaction.on_commit(_send)
+    transaction.on_commit(_bump_calendar)
+
+
+def _bump_calendar() -> None:
+    try:
+        from .cache import bump_calendar_version
+    except ImportError:  # pragma: no cover - the feed cache is optional
+        return
+    bump_calendar_version()

@@ -1,0 +1,154 @@
+"""RFC 5545 recurrence expansion in a venue's local time. Pure: no database.
+
+A series is expanded on naive local wall-clock times and only then placed in the
+venue's zone, so a weekly 18:00 stays at 18:00 across daylight-saving changes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrulestr
+
+ALLOWED_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
+# Parts that would repeat more often than once a day, or that we cannot honour.
+FORBIDDEN_PARTS = {"BYHOUR", "BYMINUTE", "BYSECOND"}
+MAX_OCCURRENCES = 500
+
+
+class RecurrenceError(ValueError):
+    """The rule is not one we accept; the message is shown to the user."""
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: datetime  # aware, UTC
+    end: datetime  # aware, UTC
+
+
+def localize(naive: datetime, tz: ZoneInfo) -> datetime:
+    """Attach a zone to a wall-clock time and normalise it through UTC.
+
+    DST decisions (PEP 495 fold=0, tested in tests/booking/test_recurrence.py):
+    - a time that does not exist (spring forward, e.g. 03:30 on 2026-03-29 in
+      Helsinki) is read with the offset before the change, so it lands one hour
+      later on the wall clock (04:30): the booking keeps its length and still happens;
+    - a time that happens twice (fall back, 03:30 on 2026-10-25) means the first
+      of the two, the earlier instant.
+    """
+    aware = naive.replace(tzinfo=tz, fold=0)
+    return aware.astimezone(UTC).astimezone(tz)
+
+
+def parse_rule(text: str) -> dict[str, str]:
+    text = text.strip()
+    if text.upper().startswith("RRULE:"):
+        text = text[6:]
+    if not text or "\n" in text:
+        raise RecurrenceError("Give one RRULE line, e.g. FREQ=WEEKLY;COUNT=10.")
+    parts: dict[str, str] = {}
+    for chunk in text.split(";"):
+        if not chunk:
+            continue
+        key, sep, value = chunk.partition("=")
+        if not sep or not value:
+            raise RecurrenceError(f"'{chunk}' is not of the form NAME=VALUE.")
+        key = key.strip().upper()
+        if key in parts:
+            raise RecurrenceError(f"{key} is given twice.")
+        parts[key] = value.strip().upper()
+    return parts
+
+
+def _until_local(value: str, tz: ZoneInfo) -> datetime:
+    """UNTIL as a naive local wall-clock time; a bare date includes that whole day."""
+    if re.fullmatch(r"\d{8}", value):
+        day = datetime.strptime(value, "%Y%m%d")
+        return datetime.combine(day.date(), time(23, 59, 59))
+    match = re.fullmatch(r"(\d{8}T\d{6})(Z?)", value)
+    if not match:
+        raise RecurrenceError("UNTIL must be a date (20260531) or a time (20260531T235959Z).")
+    moment = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S")
+    if match.group(2):
+        return moment.replace(tzinfo=UTC).astimezone(tz).replace(tzinfo=None)
+    return moment
+
+
+def until_instant(value: str, tz: ZoneInfo) -> datetime:
+    """UNTIL as an aware UTC instant, as RFC 5545 wants it beside a DTSTART with TZID."""
+    return localize(_until_local(value, tz), tz).astimezone(UTC)
+
+
+def local_dates(rule: str, local_start: datetime, tz: ZoneInfo) -> Iterator[datetime]:
+    """The naive wall-clock dates `rule` generates from the naive `local_start`."""
+    parts = parse_rule(rule)
+    if "UNTIL" in parts:
+        parts["UNTIL"] = _until_local(parts["UNTIL"], tz).strftime("%Y%m%dT%H%M%S")
+    text = ";".join(f"{k}={v}" for k, v in parts.items())
+    try:
+        return iter(rrulestr(text, dtstart=local_start, forceset=True))
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        raise RecurrenceError(f"The recurrence rule is not valid: {exc}") from None
+
+
+def expand(
+    rule: str, start: datetime, end: datetime, tz: ZoneInfo, max_count: int = MAX_OCCURRENCES
+) -> list[Slot]:
+    """All dates of a booking. `start` and `end` are aware; an empty rule means one date."""
+    if end <= start:
+        raise RecurrenceError("The end must be after the start.")
+    if not rule.strip():
+        return [Slot(start.astimezone(UTC), end.astimezone(UTC))]
+
+    parts = parse_rule(rule)
+    freq = parts.get("FREQ")
+    if freq not in ALLOWED_FREQUENCIES:
+        raise RecurrenceError("A series repeats DAILY, WEEKLY, MONTHLY or YEARLY.")
+    forbidden = FORBIDDEN_PARTS & parts.keys()
+    if forbidden:
+        raise RecurrenceError(f"{', '.join(sorted(forbidden))} is not allowed: at most one date a day.")
+    if "COUNT" not in parts and "UNTIL" not in parts:
+        raise RecurrenceError("A series must end: give COUNT or UNTIL.")
+    if "COUNT" in parts and "UNTIL" in parts:
+        raise RecurrenceError("Give COUNT or UNTIL, not both.")
+    if "COUNT" in parts:
+        if not parts["COUNT"].isdigit() or int(parts["COUNT"]) < 1:
+            raise RecurrenceError("COUNT must be a positive whole number.")
+        if int(parts["COUNT"]) > max_count:
+            raise RecurrenceError(f"A series may have at most {max_count} dates.")
+    interval = parts.get("INTERVAL", "1")
+    if not interval.isdigit() or int(interval) < 1:
+        raise RecurrenceError("INTERVAL must be a positive whole number.")
+
+    local_start = start.astimezone(tz).replace(tzinfo=None)
+    local_end = end.astimezone(tz).replace(tzinfo=None)
+    # The wall-clock length is kept on every date: 18:00–20:00 stays 18:00–20:00.
+    wall_length = local_end - local_start
+    dates = local_dates(rule, local_start, tz)
+
+    slots: list[Slot] = []
+    for naive in dates:
+        if len(slots) >= max_count:
+            raise RecurrenceError(f"A series may have at most {max_count} dates.")
+        slot_start = localize(naive, tz)
+        slot_end = localize(naive + wall_length, tz)
+        slots.append(Slot(slot_start.astimezone(UTC), slot_end.astimezone(UTC)))
+    if not slots:
+        raise RecurrenceError("The rule gives no dates.")
+    return slots
+
+
+def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
+    """Half-open ranges: back-to-back does not overlap."""
+    return a_start < b_end and b_start < a_end
+
+
+def local_day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The UTC instants where a local calendar day starts and ends (23 or 25 h on DST days)."""
+    start = localize(datetime.combine(day, time.min), tz)
+    end = localize(datetime.combine(day + timedelta(days=1), time.min), tz)
+    return start.astimezone(UTC), end.astimezone(UTC)

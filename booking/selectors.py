@@ -1,0 +1,218 @@
+"""Reads for the calendar: one selector behind the HTML calendar, the feeds and the open-data API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from associations.models import Association, Membership
+from venues.models import Room, Venue
+
+from .models import Booking, Category, CoHost, Occurrence, Status
+
+# Longer than any room allows (Room.max_booking_minutes, 12 h by default) or an off-site
+# multi-day event needs; see calendar_items.
+MAX_DATE_LENGTH = timedelta(days=31)
+
+
+@dataclass
+class CalendarItem:
+    """One date of an event, merged over the rooms it uses at once."""
+
+    id: int  # the first occurrence row's id: the event page and the API name the date by it
+    booking: Booking
+    start: datetime  # aware, UTC
+    end: datetime
+    recurrence_id: datetime
+    status: str
+    venue: Venue | None
+    rooms: list[Room] = field(default_factory=list)
+    hosts: list[Association] = field(default_factory=list)  # host first, then accepted co-hosts
+    occurrence_ids: list[int] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.booking.title
+
+    @property
+    def category(self) -> Category | None:
+        return self.booking.category
+
+    @property
+    def audience(self) -> str:
+        return self.booking.audience
+
+    @property
+    def is_public(self) -> bool:
+        return self.booking.is_public
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.venue.tz if self.venue else ZoneInfo(settings.TIME_ZONE)
+
+    @property
+    def local_start(self) -> datetime:
+        return self.start.astimezone(self.tz)
+
+    @property
+    def local_end(self) -> datetime:
+        return self.end.astimezone(self.tz)
+
+    @property
+    def place(self) -> str:
+        if self.rooms:
+            names = ", ".join(room.name for room in self.rooms)
+            return f"{self.venue.name}, {names}" if self.venue else names
+        return self.booking.location
+
+    @property
+    def updated_at(self) -> datetime:
+        return self.booking.updated_at
+
+
+def _ids(values: Iterable) -> list:
+    return list(values) if values else []
+
+
+def visible_occurrences(user=None) -> QuerySet[Occurrence]:
+    """Occurrence rows `user` may see on a calendar.
+
+    Everyone sees confirmed dates of public bookings. A signed-in user also sees the private
+    and pending dates of the associations they belong to, as host or as accepted co-host.
+    Declined and cancelled dates are never calendar items.
+    """
+    visible = Q(status=Status.CONFIRMED, booking__is_public=True)
+    if user is not None and user.is_authenticated:
+        own = Membership.objects.filter(user=user).values("association_id")
+        cohosted = CoHost.objects.filter(association_id__in=own, status=CoHost.Status.ACCEPTED).values(
+            "booking_id"
+        )
+        visible |= Q(status__in=[Status.CONFIRMED, Status.PENDING]) & (
+            Q(booking__association_id__in=own) | Q(booking_id__in=cohosted)
+        )
+    return Occurrence.objects.filter(visible)
+
+
+def _filtered(
+    qs: QuerySet[Occurrence], *, venues=(), rooms=(), associations=(), categories=(), audiences=()
+) -> QuerySet[Occurrence]:
+    if venues:
+        qs = qs.filter(room__venue_id__in=_ids(venues))
+    if rooms:
+        qs = qs.filter(room_id__in=_ids(rooms))
+    if associations:
+        cohosted = CoHost.objects.filter(
+            association_id__in=_ids(associations), status=CoHost.Status.ACCEPTED
+        ).values("booking_id")
+        qs = qs.filter(Q(booking__association_id__in=_ids(associations)) | Q(booking_id__in=cohosted))
+    if categories:
+        qs = qs.filter(booking__category_id__in=_ids(categories))
+    if audiences:
+        qs = qs.filter(booking__audience__in=_ids(audiences))
+    return qs
+
+
+def _items(occurrences: Iterable[Occurrence]) -> list[CalendarItem]:
+    """Merge the rows of one date (one per room) and attach hosts: one query for co-hosts."""
+    items: dict[tuple, CalendarItem] = {}
+    for occ in occurrences:
+        key = (occ.booking_id, occ.recurrence_id, occ.start, occ.end, occ.status)
+        item = items.get(key)
+        if item is None:
+            room = occ.room or occ.booking.room
+            item = items[key] = CalendarItem(
+                id=occ.id,
+                booking=occ.booking,
+                start=occ.start,
+                end=occ.end,
+                recurrence_id=occ.recurrence_id,
+                status=occ.status,
+                venue=room.venue if room else None,
+            )
+        item.occurrence_ids.append(occ.id)
+        if occ.room is not None and occ.room not in item.rooms:
+            item.rooms.append(occ.room)
+    booking_ids = {item.booking.id for item in items.values()}
+    cohosts: dict[int, list[Association]] = {}
+    if booking_ids:
+        for cohost in (
+            CoHost.objects.filter(booking_id__in=booking_ids, status=CoHost.Status.ACCEPTED)
+            .select_related("association")
+            .order_by("invited_at", "id")
+        ):
+            cohosts.setdefault(cohost.booking_id, []).append(cohost.association)
+    for item in items.values():
+        item.id = min(item.occurrence_ids)
+        extra = [a for a in cohosts.get(item.booking.id, []) if a.id != item.booking.association_id]
+        item.hosts = [item.booking.association, *extra]
+    return sorted(items.values(), key=lambda i: (i.start, i.id))
+
+
+def _with_relations(qs: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
+    return qs.select_related(
+        "booking__association",
+        "booking__category",
+        "booking__room__venue",
+        "room__venue",
+    ).order_by("start", "id")
+
+
+def calendar_items(
+    *,
+    start: datetime,
+    end: datetime,
+    user=None,
+    venues: Iterable[int] = (),
+    rooms: Iterable[int] = (),
+    associations: Iterable[int] = (),
+    categories: Iterable[int] = (),
+    audiences: Iterable[str] = (),
+) -> list[CalendarItem]:
+    """Calendar items overlapping [start, end) that `user` may see, in start order.
+
+    Two queries whatever the number of events: the dates with their booking, rooms, venue,
+    host and category, then the accepted co-hosts of those bookings.
+    """
+    # The lower bound on start lets the database range-scan its start index instead of
+    # reading every date before `end` (years of history); no date lasts longer than that.
+    qs = visible_occurrences(user).filter(start__lt=end, end__gt=start, start__gt=start - MAX_DATE_LENGTH)
+    qs = _filtered(
+        qs, venues=venues, rooms=rooms, associations=associations, categories=categories, audiences=audiences
+    )
+    return _items(_with_relations(qs))
+
+
+def calendar_item(occurrence_id: int, *, user=None) -> CalendarItem | None:
+    """The date an event page shows, or None when `user` may not see it."""
+    anchor = visible_occurrences(user).filter(pk=occurrence_id).values("booking_id", "recurrence_id", "start")
+    rows = _with_relations(
+        visible_occurrences(user).filter(
+            booking_id__in=anchor.values("booking_id"),
+            recurrence_id__in=anchor.values("recurrence_id"),
+            start__in=anchor.values("start"),
+        )
+    )
+    for item in _items(rows):
+        if occurrence_id in item.occurrence_ids:
+            return item
+    return None
+
+
+def series_occurrences(booking_ids: Iterable[int]) -> dict[int, list[Occurrence]]:
+    """Every date of these bookings, any status: the feed writes cancelled ones as EXDATE."""
+    by_booking: dict[int, list[Occurrence]] = {}
+    ids = list(booking_ids)
+    if not ids:
+        return by_booking
+    for occ in (
+        Occurrence.objects.filter(booking_id__in=ids)
+        .order_by("recurrence_id", "id")
+        .only("id", "booking_id", "room_id", "start", "end", "recurrence_id", "status", "updated_at")
+    ):
+        by_booking.setdefault(occ.booking_id, []).append(occ)
+    return by_booking

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "booking"
+
+urlpatterns = [
+    path("rooms/<int:room_id>/week/", views.room_week, name="room_week"),
+    path("bookings/new/", views.booking_new, name="new"),
+    path("bookings/<int:pk>/", views.booking_detail, name="detail"),
+    path("bookings/<int:pk>/edit/", views.booking_edit, name="edit"),
+    path("bookings/<int:pk>/cancel/", views.booking_cancel, name="cancel"),
+    path("bookings/<int:pk>/dates/<int:occurrence_id>/move/", views.occurrence_move, name="move"),
+    path(
+        "bookings/<int:pk>/dates/<int:occurrence_id>/attendance/", views.record_attendance, name="attendance"
+    ),
+    path(
+        "bookings/<int:pk>/cohosts/<int:association_id>/<str:answer>/",
+        views.cohost_answer,
+        name="cohost_answer",
+    ),
+    path("my/bookings/", views.my_bookings, name="mine"),
+]

@@ -1,0 +1,81 @@
+"""Calendar test data: series built from factories, one Occurrence row per date.
+
+Imported by the calendar, feed and events API tests (`from .conftest_calendar import ...`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from booking.models import Status
+from booking.recurrence import localize
+
+from ..factories import BookingFactory, OccurrenceFactory
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+# Thursday 2026-10-01 12:00 Helsinki: the DST change of 2026-10-25 lies ahead.
+NOW = datetime(2026, 10, 1, 12, 0, tzinfo=HELSINKI)
+
+
+@pytest.fixture
+def frozen_now():
+    with time_machine.travel(NOW, tick=True):
+        yield NOW
+
+
+def local(*args) -> datetime:
+    return localize(datetime(*args), HELSINKI)
+
+
+def make_series(
+    *,
+    room,
+    association,
+    first: datetime,
+    count: int = 5,
+    hours: int = 2,
+    rrule: str | None = None,
+    **booking_fields,
+):
+    """A weekly series and its dates, each expanded on the local wall clock (18:00 stays 18:00)."""
+    naive = first.astimezone(HELSINKI).replace(tzinfo=None)
+    starts = [localize(naive + timedelta(weeks=n), HELSINKI) for n in range(count)]
+    booking = BookingFactory(
+        room=room,
+        association=association,
+        start=starts[0],
+        end=starts[0] + timedelta(hours=hours),
+        rrule=rrule if rrule is not None else f"FREQ=WEEKLY;COUNT={count}",
+        **booking_fields,
+    )
+    for start in starts:
+        OccurrenceFactory(
+            booking=booking, start=start, end=start + timedelta(hours=hours), status=booking.status
+        )
+    return booking
+
+
+def make_event(*, room, association, start: datetime, hours: int = 2, **booking_fields):
+    booking = BookingFactory(
+        room=room, association=association, start=start, end=start + timedelta(hours=hours), **booking_fields
+    )
+    OccurrenceFactory(booking=booking)
+    return booking
+
+
+def cancel(booking, start: datetime, status: str = Status.CANCELLED) -> None:
+    occ = booking.occurrences.get(start=start)
+    occ.status = status
+    occ.save()
+
+
+def move(booking, start: datetime, new_start: datetime, hours: int = 2) -> None:
+    occ = booking.occurrences.get(start=start)
+    occ.start = new_start
+    occ.end = new_start + timedelta(hours=hours)
+    occ.block_end = occ.end
+    occ.save()
