@@ -1,0 +1,67 @@
+"""The statistics period and venue, shared by the JSON API and the HTML page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from venues.models import Room, Venue
+
+# A decade is plenty for a report and keeps the per-month arithmetic small.
+MAX_DAYS = 3660
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2999, 12, 31)
+
+
+class UsagePeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), input_formats=["%Y-%m-%d"])
+    end = forms.DateField(label=_("To (included)"), input_formats=["%Y-%m-%d"])
+    venue = forms.ModelChoiceField(
+        label=_("Venue"),
+        queryset=Venue.objects.order_by("name", "id"),
+        required=False,
+        empty_label=_("All venues"),
+        error_messages={"invalid_choice": _("Unknown venue.")},
+    )
+
+    def clean_start(self) -> date:
+        return self._within_limits(self.cleaned_data["start"])
+
+    def clean_end(self) -> date:
+        return self._within_limits(self.cleaned_data["end"])
+
+    def _within_limits(self, value: date) -> date:
+        if not EARLIEST <= value <= LATEST:
+            raise forms.ValidationError(_("Choose a date between 1900 and 2999."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", _("The end date is before the start date."))
+            elif (end - start).days + 1 > MAX_DAYS:
+                self.add_error("end", _("Choose a period of at most ten years."))
+        return data
+
+
+class StatsPageForm(UsagePeriodForm):
+    """The page also narrows to one room (e.g. "the hall on weekday evenings")."""
+
+    room = forms.ModelChoiceField(
+        label=_("Room"),
+        queryset=Room.objects.select_related("venue").order_by("venue__name", "name", "id"),
+        required=False,
+        empty_label=_("All rooms"),
+        error_messages={"invalid_choice": _("Unknown room.")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        venue, room = data.get("venue"), data.get("room")
+        if venue and room and room.venue_id != venue.id:
+            self.add_error("room", _("This room is not in the chosen venue."))
+        return data

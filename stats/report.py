@@ -1,0 +1,247 @@
+"""The figures the /stats/ page adds to the contract's: categories, audiences, participation,
+cancellations, co-hosting pairs and the weekday x hour heat map.
+
+Each is one grouped query over the period (per time zone for the heat map); the rows come
+back grouped, so their number depends on categories, audiences, pairs and time slots, never
+on the number of occurrences.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Case, Count, ExpressionWrapper, F, IntegerField, Q, Sum, Value, When
+from django.db.models.lookups import LessThan
+
+from associations.models import Association
+from booking.models import Audience, Category, CoHost, Occurrence, Status
+
+from . import hours as h
+from .selectors import (
+    Scope,
+    Usage,
+    _any_scope,
+    _clipped,
+    _clipped_any,
+    _clipped_start,
+    _in_period,
+    _overlap,
+    _secs,
+)
+
+# A cancellation saved less than this before the start is "late". Read from the date's
+# updated_at: the last change of a cancelled date is its cancellation.
+LATE_CANCELLATION = timedelta(hours=48)
+
+
+@dataclass
+class Group:
+    """Hours, events and participation of one category or audience."""
+
+    key: str
+    label: str
+    secs: float = 0.0
+    events: int = 0
+    attendance: int = 0
+    reported: int = 0  # events with attendance recorded
+    capacity: int = 0  # summed room capacity of those events
+
+    @property
+    def booked_hours(self) -> float:
+        return h.hours(self.secs)
+
+    @property
+    def average_attendance(self) -> float | None:
+        return round(self.attendance / self.reported, 1) if self.reported else None
+
+    @property
+    def fill_rate(self) -> float | None:
+        return round(self.attendance / self.capacity, 4) if self.capacity else None
+
+
+@dataclass
+class Report:
+    usage: Usage
+    categories: list[Group] = field(default_factory=list)
+    audiences: list[Group] = field(default_factory=list)
+    total: Group | None = None
+    cancelled: int = 0
+    late_cancelled: int = 0
+    unused: int = 0
+    pairs: list[tuple[str, str, int]] = field(default_factory=list)
+    joint: dict[int, int] = field(default_factory=dict)
+    partners: dict[int, list[str]] = field(default_factory=dict)
+    booked_cells: list[float] = field(default_factory=lambda: [0.0] * 168)
+    open_cells: list[float] = field(default_factory=lambda: [0.0] * 168)
+
+
+def _groups(usage: Usage, report: Report) -> None:
+    scopes = usage.scopes
+    rows = (
+        Occurrence.objects.filter(_any_scope(scopes))
+        .values("booking__category_id", "booking__audience")
+        .order_by("booking__category_id", "booking__audience")
+        .annotate(
+            events=Count("id"),
+            booked=Sum(_clipped_any(scopes)),
+            people=Sum("attendance"),
+            reported=Count("attendance"),
+            capacity=Sum(
+                Case(
+                    When(attendance__isnull=False, then=F("room__capacity")),
+                    output_field=IntegerField(),
+                )
+            ),
+        )
+    )
+    rows = list(rows)
+    names = {c.pk: c.name for c in Category.objects.filter(pk__in={r["booking__category_id"] for r in rows})}
+    audiences = dict(Audience.choices)
+    categories: dict[object, Group] = {}
+    by_audience: dict[str, Group] = {}
+    total = Group("", "")
+    for row in rows:
+        cat = row["booking__category_id"]
+        aud = row["booking__audience"]
+        for group in (
+            categories.setdefault(cat, Group(str(cat or ""), names.get(cat, "—"))),
+            by_audience.setdefault(aud, Group(aud, str(audiences.get(aud, aud)))),
+            total,
+        ):
+            group.secs += _secs(row["booked"])
+            group.events += row["events"]
+            group.attendance += row["people"] or 0
+            group.reported += row["reported"]
+            group.capacity += row["capacity"] or 0
+    report.categories = sorted(categories.values(), key=lambda g: (-g.secs, g.label))
+    report.audiences = sorted(by_audience.values(), key=lambda g: (-g.secs, g.label))
+    report.total = total
+
+
+def _cancellations(usage: Usage, report: Report) -> None:
+    figures = Occurrence.objects.filter(_in_period(usage.scopes)).aggregate(
+        cancelled=Count("id", filter=Q(status=Status.CANCELLED)),
+        late=Count(
+            "id",
+            filter=Q(status=Status.CANCELLED, updated_at__gt=F("start") - LATE_CANCELLATION),
+        ),
+        unused=Count("id", filter=Q(status=Status.CONFIRMED, unused=True)),
+    )
+    report.cancelled = figures["cancelled"]
+    report.late_cancelled = figures["late"]
+    report.unused = figures["unused"]
+
+
+def _cohosting(usage: Usage, report: Report) -> None:
+    scopes = usage.scopes
+    other_cohost = Q(booking__cohosts__status=CoHost.Status.ACCEPTED) & (
+        Q(booking__cohosts__association_id__lt=F("booking__association_id"))
+        | Q(booking__cohosts__association_id__gt=F("booking__association_id"))
+    )
+    joined = Occurrence.objects.filter(_any_scope(scopes) & other_cohost)
+    # Joint events as the host: distinct dates with at least one other accepted host.
+    joint = defaultdict(int)
+    for row in (
+        joined.values("booking__association_id")
+        .order_by("booking__association_id")
+        .annotate(n=Count("id", distinct=True))
+    ):
+        joint[row["booking__association_id"]] += row["n"]
+    # As an accepted co-host every counted date is a joint one (the host is there too).
+    for pk, entry in usage.associations.items():
+        joint[pk] += entry["cohosted"]
+    pairs: dict[tuple[int, int], int] = defaultdict(int)
+    for row in (
+        joined.values("booking__association_id", "booking__cohosts__association_id")
+        .order_by()
+        .annotate(n=Count("id", distinct=True))
+    ):
+        a, b = row["booking__association_id"], row["booking__cohosts__association_id"]
+        pairs[(min(a, b), max(a, b))] += row["n"]
+    # Two co-hosts of the same event are a pair too.
+    prefix = "booking__occurrences__"
+    for row in (
+        CoHost.objects.filter(status=CoHost.Status.ACCEPTED)
+        .exclude(association_id=F("booking__association_id"))
+        .filter(
+            _any_scope(scopes, prefix),
+            Q(booking__cohosts__association_id__lt=F("booking__association_id"))
+            | Q(booking__cohosts__association_id__gt=F("booking__association_id")),
+            booking__cohosts__status=CoHost.Status.ACCEPTED,
+            booking__cohosts__association_id__gt=F("association_id"),
+        )
+        .values("association_id", "booking__cohosts__association_id")
+        .order_by()
+        .annotate(n=Count("booking__occurrences", distinct=True))
+    ):
+        a, b = row["association_id"], row["booking__cohosts__association_id"]
+        pairs[(min(a, b), max(a, b))] += row["n"]
+    ids = {pk for pair in pairs for pk in pair}
+    names = dict(Association.objects.filter(pk__in=ids).values_list("id", "name")) if ids else {}
+    report.joint = dict(joint)
+    partners: dict[int, list[str]] = defaultdict(list)
+    for a, b in sorted(pairs):
+        partners[a].append(names.get(b, ""))
+        partners[b].append(names.get(a, ""))
+    report.partners = {pk: sorted(v) for pk, v in partners.items()}
+    report.pairs = sorted(
+        ((names.get(a, ""), names.get(b, ""), n) for (a, b), n in pairs.items()),
+        key=lambda p: (-p[2], p[0], p[1]),
+    )
+
+
+def _local_week_minute(scope: Scope):
+    """Minutes since local Monday 00:00 of an occurrence's clipped start, in the database.
+
+    The zone's offset comes from a CASE over its changes within the period (a handful of
+    integers), so no per-row time-zone conversion runs; 1970-01-01 was a Thursday, hence
+    the three days added to land on Monday.
+    """
+    start = _clipped_start(scope.start)
+    changes = h.utc_offsets(scope.start, scope.end, scope.tz)
+    offset = Case(
+        *[
+            When(LessThan(start, Value(int(following.timestamp()))), then=Value(current))
+            for (_, current), (following, _) in zip(changes, changes[1:], strict=False)
+        ],
+        default=Value(changes[-1][1]),
+        output_field=IntegerField(),
+    )
+    return ExpressionWrapper(
+        ((start + offset) / 60 + 3 * 24 * 60) % (7 * 24 * 60), output_field=IntegerField()
+    )
+
+
+def _heat_map(usage: Usage, report: Report) -> None:
+    """Booked and open seconds per local weekday and hour, over the rooms listed."""
+    for scope in usage.scopes:
+        if not scope.room_ids:
+            continue
+        rows = (
+            Occurrence.objects.filter(
+                Q(status=Status.CONFIRMED, room_id__in=scope.room_ids) & _overlap(scope.start, scope.end)
+            )
+            .annotate(minute=_local_week_minute(scope), span=_clipped(scope.start, scope.end))
+            .values("minute", "span")
+            .order_by()
+            .annotate(n=Count("id"))
+        )
+        for row in rows:
+            for cell, secs in h.split_by_hour(row["minute"], float(row["span"]) * row["n"]):
+                report.booked_cells[cell] += secs
+    for room in usage.rooms:
+        spans = [span for month in usage.open_spans[room.id].values() for span in month]
+        for cell, secs in enumerate(h.by_week_hour(spans, room.venue.tz)):
+            report.open_cells[cell] += secs
+
+
+def build_report(usage: Usage) -> Report:
+    report = Report(usage=usage)
+    if usage.scopes:
+        _groups(usage, report)
+        _cancellations(usage, report)
+        _cohosting(usage, report)
+        _heat_map(usage, report)
+    return report

@@ -1,0 +1,302 @@
+"""Usage statistics: the database does the summing, stats/hours.py the opening-hours arithmetic.
+
+The number of queries depends on the number of distinct venue time zones (one in practice),
+never on the number of occurrences: each figure is one grouped query with conditional
+aggregation, one aggregate per month of the period.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest, Least
+
+from associations.models import Association
+from booking.models import CoHost, Occurrence, Status
+from venues.models import Closure, OpeningHours, Room, Venue
+
+from . import hours as h
+from .db import Epoch
+
+CONFIRMED = Status.CONFIRMED
+
+
+@dataclass
+class Scope:
+    """The rooms of one time zone, and the period's instants in that zone."""
+
+    tz: ZoneInfo
+    room_ids: list[int]
+    offsite: bool  # occurrences without a room are read in this zone
+    start: datetime
+    end: datetime
+    months: list[tuple[str, datetime, datetime]]
+
+
+def _scopes(start: date, end: date, rooms: list[Room], offsite: bool) -> list[Scope]:
+    by_zone: dict[str, list[int]] = defaultdict(list)
+    for room in rooms:
+        by_zone[room.venue.time_zone].append(room.id)
+    if offsite:
+        by_zone.setdefault(settings.TIME_ZONE, [])
+    scopes = []
+    for zone, room_ids in sorted(by_zone.items()):
+        tz = ZoneInfo(zone)
+        period = h.period_bounds(start, end, tz)
+        months = [(label, *h.period_bounds(first, last, tz)) for label, first, last in h.months(start, end)]
+        scopes.append(Scope(tz, room_ids, offsite and zone == settings.TIME_ZONE, *period, months))
+    return scopes
+
+
+def _p(prefix: str, name: str) -> str:
+    return f"{prefix}{name}"
+
+
+def _overlap(start: datetime, end: datetime, prefix: str = "") -> Q:
+    return Q(**{_p(prefix, "start__lt"): end, _p(prefix, "end__gt"): start})
+
+
+def _clipped_start(start: datetime, prefix: str = "") -> Epoch:
+    return Epoch(Greatest(F(_p(prefix, "start")), Value(start)))
+
+
+def _clipped(start: datetime, end: datetime, prefix: str = ""):
+    """Seconds of an occurrence inside [start, end) (only meaningful for overlapping rows)."""
+    return ExpressionWrapper(
+        Epoch(Least(F(_p(prefix, "end")), Value(end))) - _clipped_start(start, prefix),
+        output_field=BigIntegerField(),
+    )
+
+
+def _in_scope(scope: Scope, prefix: str = "") -> Q:
+    where = Q(**{_p(prefix, "room_id__in"): scope.room_ids})
+    if scope.offsite:
+        where |= Q(**{_p(prefix, "room__isnull"): True})
+    return where
+
+
+def _in_period(scopes: list[Scope], prefix: str = "") -> Q:
+    """Occurrences of any status in the listed rooms (and off-site) overlapping the period."""
+    where = Q(pk__in=[])
+    for scope in scopes:
+        where |= _in_scope(scope, prefix) & _overlap(scope.start, scope.end, prefix)
+    return where
+
+
+def _any_scope(scopes: list[Scope], prefix: str = "") -> Q:
+    return Q(**{_p(prefix, "status"): CONFIRMED}) & _in_period(scopes, prefix)
+
+
+def _clipped_any(scopes: list[Scope], prefix: str = ""):
+    return Case(
+        *[When(_in_scope(s, prefix), then=_clipped(s.start, s.end, prefix)) for s in scopes],
+        output_field=BigIntegerField(),
+    )
+
+
+def _secs(value) -> float:
+    return float(value or 0)
+
+
+def _weekly_hours(rows: list[OpeningHours]) -> dict[tuple[int, int | None], dict[int, list]]:
+    """(venue, room or None) -> weekday -> [(opens, closes)]."""
+    table: dict[tuple[int, int | None], dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        table[(row.venue_id, row.room_id)][row.weekday].append((row.opens, row.closes))
+    return table
+
+
+def _open_intervals(start: date, end: date, rooms: list[Room]) -> dict[int, dict[str, list[h.Interval]]]:
+    """room id -> month -> open spans less closures. Two queries, the arithmetic in stats/hours.py."""
+    venue_ids = {room.venue_id for room in rooms}
+    weekly = _weekly_hours(list(OpeningHours.objects.filter(venue_id__in=venue_ids)))
+    closures: dict[tuple[int, int | None], list[h.Interval]] = defaultdict(list)
+    widest = [h.period_bounds(start, end, room.venue.tz) for room in rooms]
+    if widest:
+        spans = Closure.objects.filter(
+            venue_id__in=venue_ids,
+            start__lt=max(b for _, b in widest),
+            end__gt=min(a for a, _ in widest),
+        )
+        for closure in spans:
+            closures[(closure.venue_id, closure.room_id)].append((closure.start, closure.end))
+    result = {}
+    memo: dict = {}
+    for room in rooms:
+        # Rows for the room replace the venue's week for that room; with neither, the room
+        # is open around the clock (booking/rules.py treats it as always bookable).
+        week = weekly.get((room.venue_id, room.id)) or weekly.get((room.venue_id, None))
+        shut = closures[(room.venue_id, None)] + closures[(room.venue_id, room.id)]
+        result[room.id] = h.open_intervals_by_month(start, end, room.venue.tz, week, shut, memo)
+    return result
+
+
+def _booked_seconds(scopes: list[Scope]) -> dict[int, dict[str, float]]:
+    """room id -> month -> booked seconds of confirmed occurrences, one query per zone."""
+    result: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for scope in scopes:
+        if not scope.room_ids:
+            continue
+        aggregates = {
+            f"m{i}": Sum(_clipped(start, end), filter=_overlap(start, end))
+            for i, (_, start, end) in enumerate(scope.months)
+        }
+        rows = (
+            Occurrence.objects.filter(
+                status=CONFIRMED,
+                room_id__in=scope.room_ids,
+                **{"start__lt": scope.end, "end__gt": scope.start},
+            )
+            .values("room_id")
+            .order_by("room_id")
+            .annotate(**aggregates)
+        )
+        for row in rows:
+            for i, (label, _, _) in enumerate(scope.months):
+                result[row["room_id"]][label] += _secs(row[f"m{i}"])
+    return result
+
+
+def _association_figures(scopes: list[Scope]) -> dict[int, dict[str, float]]:
+    """association id -> {"secs", "events"}: as the host, then as an accepted co-host."""
+    figures: dict[int, dict[str, float]] = defaultdict(
+        lambda: {"secs": 0.0, "events": 0, "hosted": 0, "cohosted": 0}
+    )
+    hosted = (
+        Occurrence.objects.filter(_any_scope(scopes))
+        .values("booking__association_id")
+        .order_by("booking__association_id")
+        .annotate(events=Count("id"), booked=Sum(_clipped_any(scopes)))
+    )
+    for row in hosted:
+        entry = figures[row["booking__association_id"]]
+        entry["secs"] += _secs(row["booked"])
+        entry["events"] += row["events"]
+        entry["hosted"] += row["events"]
+    # A host listed as its own co-host is still one host: count it once.
+    cohosted = (
+        CoHost.objects.filter(status=CoHost.Status.ACCEPTED)
+        .exclude(association_id=F("booking__association_id"))
+        .filter(_any_scope(scopes, "booking__occurrences__"))
+        .values("association_id")
+        .order_by("association_id")
+        .annotate(
+            events=Count("booking__occurrences"),
+            booked=Sum(_clipped_any(scopes, "booking__occurrences__")),
+        )
+    )
+    for row in cohosted:
+        entry = figures[row["association_id"]]
+        entry["secs"] += _secs(row["booked"])
+        entry["events"] += row["events"]
+        entry["cohosted"] += row["events"]
+    return figures
+
+
+@dataclass
+class Usage:
+    start: date
+    end: date
+    venue: Venue | None
+    rooms: list[Room]
+    scopes: list[Scope]
+    open_spans: dict[int, dict[str, list[h.Interval]]]
+    open_secs: dict[int, dict[str, float]]
+    booked_secs: dict[int, dict[str, float]]
+    associations: dict[int, dict[str, float]]
+    association_names: dict[int, str]
+    month_labels: list[str]
+
+    def as_contract(self) -> dict:
+        """The shape CONTRACT.md fixes for GET /api/v1/stats/usage."""
+        rooms = []
+        for room in self.rooms:
+            opened = sum(self.open_secs[room.id].values())
+            booked = sum(self.booked_secs.get(room.id, {}).values())
+            rooms.append(
+                {
+                    "id": room.id,
+                    "name": room.name,
+                    "open_hours": h.hours(opened),
+                    "booked_hours": h.hours(booked),
+                    "utilization": h.utilization(booked, opened),
+                }
+            )
+        by_month = []
+        for label in self.month_labels:
+            opened = sum(self.open_secs[room.id][label] for room in self.rooms)
+            booked = sum(self.booked_secs.get(room.id, {}).get(label, 0.0) for room in self.rooms)
+            by_month.append(
+                {
+                    "month": label,
+                    "open_hours": h.hours(opened),
+                    "booked_hours": h.hours(booked),
+                    "utilization": h.utilization(booked, opened),
+                }
+            )
+        associations = [
+            {
+                "id": pk,
+                "name": self.association_names.get(pk, ""),
+                "booked_hours": h.hours(entry["secs"]),
+                "events": entry["events"],
+            }
+            for pk, entry in self.associations.items()
+            if entry["secs"] > 0 or entry["events"] > 0
+        ]
+        associations.sort(key=lambda a: (-a["booked_hours"], a["id"]))
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "rooms": rooms,
+            "associations": associations,
+            "by_month": by_month,
+        }
+
+
+def usage(*, start: date, end: date, venue: Venue | None = None, room: Room | None = None) -> Usage:
+    """Open and booked hours per room and month, hours and events per association.
+
+    Off-site occurrences (no room) belong to no venue: they count for their associations
+    only when no venue (and no room) is chosen, and never for a room's booked hours.
+    """
+    rooms_qs = Room.objects.select_related("venue").order_by("id")
+    if venue is not None:
+        rooms_qs = rooms_qs.filter(venue=venue)
+    if room is not None:
+        rooms_qs = rooms_qs.filter(pk=room.pk)
+    rooms = list(rooms_qs)
+    scopes = _scopes(start, end, rooms, offsite=venue is None and room is None)
+    spans = _open_intervals(start, end, rooms)
+    figures = _association_figures(scopes) if scopes else {}
+    names = (
+        dict(Association.objects.filter(id__in=list(figures)).values_list("id", "name")) if figures else {}
+    )
+    return Usage(
+        start=start,
+        end=end,
+        venue=venue,
+        rooms=rooms,
+        scopes=scopes,
+        open_spans=spans,
+        open_secs={pk: {m: h.seconds(i) for m, i in months.items()} for pk, months in spans.items()},
+        booked_secs=_booked_seconds(scopes),
+        associations=figures,
+        association_names=names,
+        month_labels=[label for label, _, _ in h.months(start, end)],
+    )

@@ -1,0 +1,131 @@
+"""/stats/: the usage statistics page and the CSV of each of its tables."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, timedelta
+
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from . import charts
+from .forms import StatsPageForm
+from .report import build_report
+from .selectors import usage
+from .tables import build_tables, cell_utilization, percent, weekdays
+
+
+def _month_end(day: date) -> date:
+    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def presets(today: date) -> list[tuple[str, date, date]]:
+    """Quick periods: this and last year, this and last month, the four seasons of this year."""
+    last_month_end = today.replace(day=1) - timedelta(days=1)
+    year = today.year
+    return [
+        (_("This year"), date(year, 1, 1), date(year, 12, 31)),
+        (_("Last year"), date(year - 1, 1, 1), date(year - 1, 12, 31)),
+        (_("This month"), today.replace(day=1), _month_end(today)),
+        (_("Last month"), last_month_end.replace(day=1), last_month_end),
+        (_("Winter (Dec–Feb)"), date(year - 1, 12, 1), _month_end(date(year, 2, 1))),
+        (_("Spring (Mar–May)"), date(year, 3, 1), date(year, 5, 31)),
+        (_("Summer (Jun–Aug)"), date(year, 6, 1), date(year, 8, 31)),
+        (_("Autumn (Sep–Nov)"), date(year, 9, 1), date(year, 11, 30)),
+    ]
+
+
+def _form(request: HttpRequest) -> StatsPageForm:
+    params: QueryDict = request.GET.copy()
+    if not params.get("start") and not params.get("end"):
+        today = timezone.localdate()
+        params["start"] = date(today.year, 1, 1).isoformat()
+        params["end"] = date(today.year, 12, 31).isoformat()
+    return StatsPageForm(params)
+
+
+def _figures(form: StatsPageForm):
+    data = form.cleaned_data
+    figures = usage(start=data["start"], end=data["end"], venue=data["venue"], room=data["room"])
+    report = build_report(figures)
+    contract = figures.as_contract()
+    return report, contract, build_tables(report, contract)
+
+
+def _charts(report, contract) -> dict:
+    utilization = cell_utilization(report)
+    days = weekdays()
+    titles = []
+    for index, value in enumerate(utilization):
+        day, hour = divmod(index, 24)
+        if value is None:
+            titles.append(_("%(day)s %(hour)02d:00: closed") % {"day": days[day], "hour": hour})
+        else:
+            titles.append(
+                _("%(day)s %(hour)02d:00: %(percent)s %% used")
+                % {"day": days[day], "hour": hour, "percent": percent(value)}
+            )
+    return {
+        "months": charts.columns(
+            [(m["month"], m["utilization"], f"{percent(m['utilization'])} %") for m in contract["by_month"]],
+            maximum=1,
+        ),
+        "rooms": charts.horizontal_bars(
+            [(r["name"], r["utilization"], f"{percent(r['utilization'])} %") for r in contract["rooms"]],
+            maximum=1,
+        ),
+        "categories": charts.horizontal_bars(
+            [(g.label, g.secs, f"{g.booked_hours} h") for g in report.categories]
+        ),
+        "audiences": charts.horizontal_bars(
+            [(g.label, g.secs, f"{g.booked_hours} h") for g in report.audiences]
+        ),
+        "heat": charts.heat_map(utilization, titles),
+        "weekdays": [(24 + i * 22 + 15, day) for i, day in enumerate(days)],
+    }
+
+
+@require_safe
+def stats_page(request: HttpRequest) -> HttpResponse:
+    form = _form(request)
+    context = {"form": form, "presets": [], "today": timezone.localdate()}
+    venue_param, room_param = request.GET.get("venue", ""), request.GET.get("room", "")
+    context["presets"] = [
+        (label, start, end, venue_param, room_param) for label, start, end in presets(context["today"])
+    ]
+    if not form.is_valid():
+        return render(request, "stats/usage.html", context, status=400)
+    report, contract, tables = _figures(form)
+    query = form.data.urlencode()
+    context.update(
+        report=report,
+        contract=contract,
+        tables=tables,
+        charts=_charts(report, contract),
+        query=query,
+    )
+    return render(request, "stats/usage.html", context)
+
+
+@require_safe
+def stats_csv(request: HttpRequest, name: str) -> HttpResponse:
+    form = _form(request)
+    if not form.is_valid():
+        lines = [f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()]
+        return HttpResponse("\n".join(lines), status=400, content_type="text/plain; charset=utf-8")
+    _report, _contract, tables = _figures(form)
+    if name not in tables:
+        raise Http404
+    headers, rows = tables[name].csv()
+    data = form.cleaned_data
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="tupa-{name}-{data["start"]}-{data["end"]}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow(["" if cell is None else cell for cell in row])
+    return response
