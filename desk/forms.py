@@ -1,0 +1,226 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from associations.models import Association
+from associations.permissions import bookable_associations
+from booking.models import Occurrence, Status
+from booking.recurrence import localize
+from venues.models import Room, Venue
+
+from .services import Others
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def local_field(label) -> forms.DateTimeField:
+    return forms.DateTimeField(label=label, widget=DATETIME_WIDGET)
+
+
+def in_zone(value, tz):
+    """Read a wall-clock time typed into a form as the venue's local time, not the browser's or server's."""
+    naive = timezone.make_naive(value, timezone.get_current_timezone()) if timezone.is_aware(value) else value
+    return localize(naive, tz)
+
+
+MAX_PK = 2**63 - 1
+
+
+def _valid_pk(value) -> bool:
+    try:
+        return 0 < int(str(value)) <= MAX_PK
+    except ValueError:
+        return False
+
+
+class SafeModelChoiceField(forms.ModelChoiceField):
+    """An id too large for the database column is 'not one of the choices', not a 500."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not _valid_pk(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class DateChoiceField(forms.ModelMultipleChoiceField):
+    def __init__(self, *args, tz=None, **kwargs):
+        self.tz = tz
+        super().__init__(*args, **kwargs)
+
+    def _check_values(self, value):
+        for pk in value:
+            if not _valid_pk(pk):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+    def label_from_instance(self, obj: Occurrence) -> str:
+        start = obj.start.astimezone(self.tz) if self.tz else obj.start
+        end = obj.end.astimezone(self.tz) if self.tz else obj.end
+        room = f" · {obj.room.name}" if obj.room_id else ""
+        return f"{formats.date_format(start, 'D j.n.Y H:i')}–{formats.time_format(end, 'H:i')}{room}"
+
+
+class _BookingDatesForm(forms.Form):
+    def __init__(self, *args, booking, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.booking = booking
+        tz = booking.room.venue.tz if booking.room_id else None
+        pending = (
+            Occurrence.objects.filter(booking=booking, status=Status.PENDING)
+            .select_related("room")
+            .order_by("start")
+        )
+        self.fields["occurrences"] = DateChoiceField(
+            queryset=pending,
+            tz=tz,
+            label=_("Dates"),
+            widget=forms.CheckboxSelectMultiple,
+            required=self.dates_required,
+            initial=list(pending) if self.dates_required else None,
+            help_text=self.dates_help,
+        )
+        self.order_fields(["occurrences"])
+
+    dates_required = True
+    dates_help = _("Uncheck the dates you do not decide on now.")
+
+
+class ApproveForm(_BookingDatesForm):
+    others = forms.ChoiceField(
+        label=_("Competing requests for the same time"),
+        choices=[
+            (Others.DECLINE, _("Decline them")),
+            (Others.PROPOSE, _("Offer each the nearest free time or room")),
+        ],
+        initial=Others.DECLINE,
+        widget=forms.RadioSelect,
+    )
+    message = forms.CharField(
+        label=_("Message to the association (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DeclineForm(_BookingDatesForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Tell the association why."))
+        return reason
+
+
+class ProposalForm(_BookingDatesForm):
+    dates_required = False
+    dates_help = _(
+        "None checked: every date that waits for a decision; the first moves to the new time "
+        "and the rest keep their distance from it."
+    )
+
+    room = SafeModelChoiceField(
+        label=_("Room"), queryset=Room.objects.filter(is_active=True).select_related("venue")
+    )
+    start = local_field(_("New start"))
+    end = local_field(_("New end"))
+    message = forms.CharField(
+        label=_("Message to the association (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        room = data.get("room")
+        if room and data.get("start") and data.get("end"):
+            data["start"] = in_zone(data["start"], room.venue.tz)
+            data["end"] = in_zone(data["end"], room.venue.tz)
+            if data["end"] <= data["start"]:
+                self.add_error("end", _("The end must be after the start."))
+        return data
+
+
+class ConflictApproveForm(forms.Form):
+    """Approve one competing request from the inbox."""
+
+    others = ApproveForm.base_fields["others"]
+    message = ApproveForm.base_fields["message"]
+
+
+class AnswerForm(forms.Form):
+    message = forms.CharField(label=_("Message (optional)"), required=False, max_length=2000)
+
+
+class ClosureForm(forms.Form):
+    venue = SafeModelChoiceField(label=_("Venue"), queryset=Venue.objects.all())
+    room = SafeModelChoiceField(
+        label=_("Room"),
+        queryset=Room.objects.select_related("venue"),
+        required=False,
+        help_text=_("Empty: the whole venue."),
+    )
+    start = local_field(_("Start"))
+    end = local_field(_("End"))
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def clean(self):
+        data = super().clean()
+        venue, room = data.get("venue"), data.get("room")
+        if venue and room and room.venue_id != venue.pk:
+            self.add_error("room", _("Choose a room of this venue."))
+        if venue and data.get("start") and data.get("end"):
+            data["start"] = in_zone(data["start"], venue.tz)
+            data["end"] = in_zone(data["end"], venue.tz)
+            if data["end"] <= data["start"]:
+                self.add_error("end", _("The end must be after the start."))
+        return data
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    association = SafeModelChoiceField(
+        label=_("Association"), queryset=Association.objects.order_by("name"), required=False
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, actions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("All"))] + [(a, a) for a in actions]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", _("The end date must not be before the start date."))
+        return data
+
+
+class WaitlistJoinForm(forms.Form):
+    association = SafeModelChoiceField(label=_("Association"), queryset=Association.objects.none())
+    room = SafeModelChoiceField(
+        label=_("Room"), queryset=Room.objects.filter(is_active=True).select_related("venue")
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    start = local_field(_("Start"))
+    end = local_field(_("End"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["association"].queryset = bookable_associations(user).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        room = data.get("room")
+        if room and data.get("start") and data.get("end"):
+            data["start"] = in_zone(data["start"], room.venue.tz)
+            data["end"] = in_zone(data["end"], room.venue.tz)
+            if data["end"] <= data["start"]:
+                self.add_error("end", _("The end must be after the start."))
+        return data

@@ -1,0 +1,54 @@
+"""E-mails of the desk (proposals, closures, waitlist offers), sent only after commit.
+
+Approvals and declines are announced by booking.notifications, which the booking
+services call themselves; these cover what only the desk knows about.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from associations.models import Association
+from booking.notifications import recipients
+
+log = logging.getLogger(__name__)
+
+SUBJECTS = {
+    "proposal": "A new time is proposed: %(title)s",
+    "closure": "The house is closed: %(title)s",
+    "waitlist_offer": "A slot you waited for is free: %(title)s",
+}
+
+
+def send(association_id: int, event: str, title: str, context: dict, extra_to: list[str]) -> None:
+    association = Association.objects.get(pk=association_id)
+    to = sorted(set(recipients(association)) | {e for e in extra_to if e})
+    if not to:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = translation.gettext(SUBJECTS[event]) % {"title": title}
+        body = render_to_string(
+            f"desk/email/{event}.txt",
+            {"association": association, "SITE_URL": settings.SITE_URL, **context},
+        )
+    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to).send(fail_silently=False)
+
+
+def after_commit(
+    association: Association, event: str, *, title: str, extra_to: tuple[str, ...] = (), **context
+) -> None:
+    """Queue an e-mail to the association's admins (and extra addresses) for after the commit."""
+
+    def _send() -> None:
+        try:
+            send(association.pk, event, title, context, list(extra_to))
+        except Exception:  # noqa: BLE001 - a mail outage must not undo a decision
+            log.exception("could not send desk %s e-mail to association %s", event, association.pk)
+
+    transaction.on_commit(_send)
