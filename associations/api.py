@@ -1,5 +1,6 @@
 """Read-only open data on associations, and who the caller is."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -24,9 +25,25 @@ class AssociationList(generics.ListAPIView):
     serializer_class = AssociationSerializer
 
 
+class MeMembershipSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    role = serializers.CharField()
+
+
+class MeSerializer(serializers.Serializer):
+    """Documents the answer of /api/v1/me for the schema; the view builds it by hand."""
+
+    username = serializers.CharField()
+    email = serializers.EmailField()
+    is_coordinator = serializers.BooleanField()
+    associations = MeMembershipSerializer(many=True)
+
+
 class MeView(APIView):
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses=MeSerializer)
     def get(self, request):
         user = request.user
         memberships = (

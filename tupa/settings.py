@@ -142,6 +142,15 @@ STORAGES = {
 }
 # Without collectstatic, whitenoise serves straight from the source folders.
 WHITENOISE_USE_FINDERS = not _MANIFEST.exists()
+
+
+def _static_file_headers(headers, path, url):
+    # WhiteNoise answers /static/ before the security middleware runs, so static files (an SVG
+    # can carry script) would otherwise go out without the pages' framing rule.
+    headers["X-Frame-Options"] = "DENY"
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _static_file_headers
 MEDIA_URL = "media/"
 MEDIA_ROOT = BASE_DIR / "media"
 

@@ -66,11 +66,6 @@ def test_public_pages_have_no_serious_violations(a11y_page, viewport, house, pub
     check_pages(a11y_page, public_pages(house, public_event), viewport)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="/stats/: axe scrollable-region-focusable (serious): div.stats-table-wrap scrolls "
-    "but cannot take keyboard focus (needs tabindex=0 and a label); templates/stats",
-)
 def test_the_statistics_page_has_no_serious_violations(a11y_page, viewport, house, public_event):
     check_pages(a11y_page, {"stats": "/stats/"}, viewport)
 

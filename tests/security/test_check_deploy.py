@@ -47,11 +47,6 @@ def test_check_deploy_finds_no_security_issue_with_production_settings(tmp_path)
     assert not other, output
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="drf_spectacular W001/W002: booking/api.py AwareDateTimeField unresolved, "
-    "associations/api.py MeView has no serializer (API annotations, owned by the API's authors)",
-)
 def test_check_deploy_reports_no_issues_at_all(tmp_path):
     returncode, output = _check_deploy(tmp_path)
     assert returncode == 0, output

@@ -56,12 +56,6 @@ def test_static_files_are_not_sniffed(client, db):
     assert response.headers.get("X-Content-Type-Options") == "nosniff"
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="WhiteNoise answers /static/ before XFrameOptionsMiddleware and CSPMiddleware run, so "
-    "static files carry neither X-Frame-Options nor frame-ancestors "
-    "(settings: WHITENOISE_ADD_HEADERS_FUNCTION)",
-)
 def test_static_files_send_a_framing_rule(client, db):
     assert not _problems(client.get("/static/css/tupa.css"), "GET /static/css/tupa.css")
 
