@@ -45,6 +45,6 @@ def test_signed_in_users_see_my_page_and_sign_out(client, users):
     text = client.get("/").text
     assert 'href="/my/"' in text
     assert 'action="/accounts/logout/"' in text
-    assert "/coordinator/associations/" not in text
+    assert 'href="/coordinator/"' not in text
     client.force_login(users.coordinator)
-    assert "/coordinator/associations/" in client.get("/").text
+    assert 'href="/coordinator/"' in client.get("/").text

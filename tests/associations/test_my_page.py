@@ -20,6 +20,13 @@ def test_a_member_sees_no_management_link(client, users, association):
     assert "/associations/elakelaiset/members/" not in response.text
 
 
+def test_a_member_finds_the_booking_pages(client, users, association):
+    client.force_login(users.member)
+    text = client.get("/my/").text
+    assert 'href="/bookings/new/"' in text
+    assert 'href="/my/bookings/"' in text
+
+
 def test_it_needs_a_bounded_number_of_queries(client, users, django_assert_max_num_queries):
     from tests.factories import MembershipFactory
 

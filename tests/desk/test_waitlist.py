@@ -215,3 +215,28 @@ def test_lapsed_entries_and_proposals_expire(users, taken, room, association, ri
     proposal.refresh_from_db()
     assert entry.status == WaitlistEntry.Status.EXPIRED
     assert proposal.status == Proposal.Status.EXPIRED
+
+
+def test_the_worker_repeats_the_expiry_until_stopped(monkeypatch, db):
+    from desk.management.commands import expire_offers as command
+
+    runs, naps = [], []
+    monkeypatch.setattr(command, "expire_offers", lambda: runs.append(1) or {"expired": 0})
+
+    def nap(seconds):
+        naps.append(seconds)
+        if len(naps) == 3:
+            raise KeyboardInterrupt  # how a worker is stopped
+
+    monkeypatch.setattr(command.time, "sleep", nap)
+    with pytest.raises(KeyboardInterrupt):
+        call_command("expire_offers", "--every", "300", verbosity=0)
+    assert len(runs) == 3
+    assert naps == [300, 300, 300]
+
+
+def test_the_worker_refuses_a_zero_interval(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="at least 1 second"):
+        call_command("expire_offers", "--every", "0", verbosity=0)
