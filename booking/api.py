@@ -19,6 +19,7 @@ from tupa.fields import AwareDateTimeField
 from venues.models import Room
 
 from . import services
+from .alternatives import Alternatives, suggest_alternatives
 from .models import Audience, Booking, Category, CoHost, Occurrence
 
 
@@ -62,6 +63,23 @@ def conflict_data(conflicts, tz) -> dict:
             item["title"] = c.title
         items.append(item)
     return {"detail": _("Some dates collide with confirmed bookings; nothing was saved."), "conflicts": items}
+
+
+def alternatives_data(alternatives: Alternatives, tz) -> dict:
+    """Free times near the request in its room, and the same time in other suitable rooms."""
+
+    def item(alt) -> dict:
+        return {
+            "room": alt.room.pk,
+            "start": local_iso(alt.start, tz),
+            "end": local_iso(alt.end, tz),
+            "dates": alt.dates,
+        }
+
+    return {
+        "same_room": [item(alt) for alt in alternatives.same_room],
+        "other_rooms": [item(alt) for alt in alternatives.other_rooms],
+    }
 
 
 def load_booking(pk: int) -> Booking:
@@ -133,7 +151,14 @@ class BookingsView(APIView):
                 only_free_dates=v["only_free_dates"],
             )
         except services.BookingConflict as exc:
-            return Response(conflict_data(exc.conflicts, v["room"].venue.tz), status=status.HTTP_409_CONFLICT)
+            tz = v["room"].venue.tz
+            body = conflict_data(exc.conflicts, tz)
+            slots = services.expand_or_raise(v["rrule"], v["start"], v["end"], tz)
+            suggestions = suggest_alternatives(
+                room=v["room"], slots=slots, participants=v["expected_attendance"]
+            )
+            body["alternatives"] = alternatives_data(suggestions, tz)
+            return Response(body, status=status.HTTP_409_CONFLICT)
         body = booking_data(load_booking(result.booking.pk))
         if result.skipped:
             body["skipped"] = conflict_data(result.skipped, v["room"].venue.tz)["conflicts"]

@@ -237,3 +237,35 @@ def test_private_booking_is_hidden_from_outsiders(api, users, association, room)
     )
     assert api(users.outsider).get(f"/api/v1/bookings/{created['id']}").status_code in (403, 404)
     assert api(users.admin).get("/api/v1/bookings/999999").status_code == 404
+
+
+def test_a_conflict_offers_free_times_nearby_and_other_rooms(
+    api, users, association, other_association, room
+):
+    from tests.factories import RoomFactory
+
+    kitchen = RoomFactory(venue=room.venue, name="Keittiö", slug="keittio", capacity=30)
+    tiny = RoomFactory(venue=room.venue, name="Kopperi", slug="kopperi", capacity=4)
+    api(users.admin).post("/api/v1/bookings", payload(association, room, public=False), format="json")
+    response = api(users.outsider).post(
+        "/api/v1/bookings", payload(other_association, room, expected_attendance=12), format="json"
+    )
+    assert response.status_code == 409
+    alternatives = response.json()["alternatives"]
+    same_room = alternatives["same_room"]
+    assert same_room, alternatives
+    # The nearest free two hours in the hall start when the 18–20 booking ends.
+    assert {
+        "room": room.pk,
+        "start": at("2026-12-01", 20),
+        "end": at("2026-12-01", 22),
+        "dates": 1,
+    } in same_room
+    for alt in same_room:
+        assert alt["start"] != at("2026-12-01", 18)
+    # The same time in another room big enough for twelve; the four-seat room is not offered.
+    assert alternatives["other_rooms"] == [
+        {"room": kitchen.pk, "start": at("2026-12-01", 18), "end": at("2026-12-01", 20), "dates": 1}
+    ]
+    assert tiny.pk not in {alt["room"] for alt in alternatives["other_rooms"]}
+    assert Booking.objects.count() == 1
