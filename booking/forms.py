@@ -26,6 +26,9 @@ SERVICE_FIELDS = {
     "rrule": "repeat",
     "room": "room",
     "association": "association",
+    "cohosts": "cohosts",
+    "image_alt": "image_alt",
+    "image_url": "image_url",
 }
 
 
@@ -115,11 +118,50 @@ class DetailsMixin(forms.Form):
     expected_attendance = forms.IntegerField(
         label=_("Expected participants"), required=False, min_value=0, max_value=100000
     )
+    accessibility_notes = forms.CharField(
+        label=_("Accessibility"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("E.g. step-free entrance, induction loop, where to park."),
+    )
+    is_free = forms.BooleanField(label=_("Free of charge"), required=False, initial=True)
+    registration_required = forms.BooleanField(label=_("Sign-up required"), required=False)
+    image_url = forms.URLField(
+        label=_("Image address"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("A link to a picture published elsewhere, e.g. on your association's website."),
+    )
+    image_alt = forms.CharField(
+        label=_("What the image shows"),
+        required=False,
+        max_length=300,
+        help_text=_("Read aloud to those who cannot see the picture."),
+    )
 
-    DETAIL_FIELDS = ("is_public", "description", "category", "audience", "remote_url", "expected_attendance")
+    DETAIL_FIELDS = (
+        "is_public",
+        "description",
+        "category",
+        "audience",
+        "remote_url",
+        "expected_attendance",
+        "accessibility_notes",
+        "is_free",
+        "registration_required",
+        "image_url",
+        "image_alt",
+    )
 
     def details(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.DETAIL_FIELDS}
+        return {name: self.cleaned_data[name] for name in self.DETAIL_FIELDS if name in self.fields}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("image_url") and not data.get("image_alt", "").strip():
+            self.add_error("image_alt", _("Describe the image in a few words."))
+        return data
 
 
 class BookingForm(DetailsMixin, TimePatternForm):
@@ -128,6 +170,13 @@ class BookingForm(DetailsMixin, TimePatternForm):
     )
     room = forms.ModelChoiceField(
         label=_("Room"), queryset=Room.objects.filter(is_active=True).select_related("venue")
+    )
+    cohosts = forms.ModelMultipleChoiceField(
+        label=_("Invite other associations to co-host"),
+        queryset=Association.objects.filter(status=Association.Status.APPROVED).order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Their admins are asked to accept; accepted co-hosts are shown as hosts."),
     )
     field_order = ["association", "room", "title"]
 
@@ -143,6 +192,49 @@ class BookingForm(DetailsMixin, TimePatternForm):
 
     def pattern_room(self, data: dict) -> Room | None:
         return data.get("room")
+
+
+class CoHostInviteForm(forms.Form):
+    cohosts = forms.ModelMultipleChoiceField(
+        label=_("Invite other associations to co-host"),
+        queryset=Association.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, booking, **kwargs):
+        super().__init__(*args, **kwargs)
+        invited = [c.association_id for c in booking.cohosts.all()]
+        self.fields["cohosts"].queryset = (
+            Association.objects.filter(status=Association.Status.APPROVED)
+            .exclude(pk__in=[booking.association_id, *invited])
+            .order_by("name")
+        )
+
+
+class EventDetailsForm(DetailsMixin):
+    """What a co-host may change: the event's public face, not its times or visibility."""
+
+    PUBLIC_FIELDS = (
+        "title",
+        "description",
+        "category",
+        "audience",
+        "accessibility_notes",
+        "is_free",
+        "registration_required",
+        "remote_url",
+        "image_url",
+        "image_alt",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in self.PUBLIC_FIELDS:
+                del self.fields[name]
+
+    def details(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.PUBLIC_FIELDS}
 
 
 class SeriesEditForm(DetailsMixin, TimePatternForm):

@@ -81,6 +81,10 @@ class Booking(models.Model):
     is_free = models.BooleanField(_("free of charge"), default=True)
     registration_required = models.BooleanField(_("sign-up required"), default=False)
     remote_url = models.URLField(_("link for remote participation"), blank=True)
+    # A link, not an upload: app servers share no disk, and associations already publish
+    # their pictures on their own sites or the municipality's image bank.
+    image_url = models.URLField(_("image address"), max_length=500, blank=True)
+    image_alt = models.CharField(_("image description"), max_length=300, blank=True)
     expected_attendance = models.PositiveIntegerField(_("expected participants"), null=True, blank=True)
     rrule = models.CharField(_("recurrence rule (RFC 5545)"), max_length=500, blank=True)
     start = models.DateTimeField(_("first start"))
@@ -100,6 +104,10 @@ class Booking(models.Model):
         verbose_name_plural = _("bookings")
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="booking_end_after_start"),
+            # Screen reader users must learn what the picture shows (WCAG 1.1.1).
+            models.CheckConstraint(
+                condition=Q(image_url="") | ~Q(image_alt=""), name="booking_image_has_description"
+            ),
         ]
 
     def __str__(self) -> str:

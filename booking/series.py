@@ -6,17 +6,21 @@ one transaction, audit, e-mails only after the commit.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from associations.models import Association
 from associations.permissions import can_book_for, is_coordinator
 
 from . import notifications, services
-from .models import Booking, Category, Occurrence, Status
+from .cache import bump_calendar_version_on_commit
+from .models import Booking, Category, CoHost, Occurrence, Status
 from .rules import rule_violations
 
 DETAIL_FIELDS = (
@@ -27,7 +31,40 @@ DETAIL_FIELDS = (
     "audience",
     "remote_url",
     "expected_attendance",
+    "accessibility_notes",
+    "is_free",
+    "registration_required",
+    "image_url",
+    "image_alt",
 )
+# What accepted co-hosts may change: the event's public face, not its times or visibility.
+PUBLIC_DETAIL_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "audience",
+    "accessibility_notes",
+    "is_free",
+    "registration_required",
+    "remote_url",
+    "image_url",
+    "image_alt",
+)
+
+
+def _check_image(details: dict) -> None:
+    if details.get("image_url") and not (details.get("image_alt") or "").strip():
+        raise ValidationError({"image_alt": [_("Describe the image in a few words.")]})
+
+
+def may_edit_details(user, booking: Booking) -> bool:
+    """The host's bookers, coordinators, and members of an association that accepted co-hosting."""
+    if services.may_manage_booking(user, booking):
+        return True
+    return any(
+        c.status == CoHost.Status.ACCEPTED and can_book_for(user, c.association)
+        for c in booking.cohosts.all()
+    )
 
 
 def booking_update_series(
@@ -44,6 +81,7 @@ def booking_update_series(
     start: datetime | None = None,
     end: datetime | None = None,
     rrule: str | None = None,
+    **more_details,
 ) -> Booking:
     """Change a booking's details and, with start/end/rrule, its future dates.
 
@@ -53,6 +91,10 @@ def booking_update_series(
     """
     if not services.may_manage_booking(actor, booking):
         raise PermissionDenied(_("You may not change bookings of this association."))
+    unknown = set(more_details) - set(DETAIL_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown booking details: {sorted(unknown)}")
+    _check_image({**booking_image(booking), **more_details})
     new_pattern = start is not None and end is not None
     if new_pattern and booking.room_id is None:
         raise ValidationError({"room": [_("Only bookings of a room have a time pattern to change.")]})
@@ -70,6 +112,8 @@ def booking_update_series(
             booking.audience = audience or booking.audience
             booking.remote_url = remote_url
             booking.expected_attendance = expected_attendance
+            for name, value in more_details.items():
+                setattr(booking, name, value)
             changed: list[Occurrence] = []
             if new_pattern:
                 changed = _rematerialise(actor, booking, start, end, rrule or "")
@@ -92,6 +136,56 @@ def booking_update_series(
         slots = services.expand_or_raise(rrule or "", start, end, booking.room.venue.tz)
         raise services.BookingConflict(services.find_conflicts(booking.room, slots)) from None
     return booking
+
+
+def booking_image(booking: Booking) -> dict:
+    return {"image_url": booking.image_url, "image_alt": booking.image_alt}
+
+
+def event_details_update(*, actor, booking: Booking, **details) -> Booking:
+    """Change the event's public details; open to accepted co-hosts as well as the host."""
+    if not may_edit_details(actor, booking):
+        raise PermissionDenied(_("Only the hosts of this event may change its details."))
+    unknown = set(details) - set(PUBLIC_DETAIL_FIELDS)
+    if unknown:
+        raise TypeError(f"not public details: {sorted(unknown)}")
+    _check_image({**booking_image(booking), **details})
+    with transaction.atomic():
+        locked = Booking.objects.select_for_update(of=("self",)).get(pk=booking.pk)
+        for name, value in details.items():
+            setattr(locked, name, value)
+        locked.sequence += 1  # calendar apps update the event only when SEQUENCE rises
+        locked.save()
+        services.audit(actor, "booking.details_updated", booking=locked, fields=sorted(details))
+        bump_calendar_version_on_commit()
+    return locked
+
+
+def cohost_invite(*, actor, booking: Booking, associations: Iterable[Association]) -> list[CoHost]:
+    """The host invites more associations; each invited admin gets an e-mail after the commit."""
+    if not services.may_manage_booking(actor, booking):
+        raise PermissionDenied(_("You may not change bookings of this association."))
+    wanted = [a for a in dict.fromkeys(associations) if a.pk != booking.association_id]
+    for association in wanted:
+        if not association.is_approved:
+            raise ValidationError(
+                {"cohosts": [_("%(name)s is not an approved association.") % {"name": association}]}
+            )
+    with transaction.atomic():
+        already = set(CoHost.objects.filter(booking=booking).values_list("association_id", flat=True))
+        created = CoHost.objects.bulk_create(
+            CoHost(booking=booking, association=a) for a in wanted if a.pk not in already
+        )
+        if created:
+            Booking.objects.filter(pk=booking.pk).update(
+                sequence=F("sequence") + 1, updated_at=timezone.now()
+            )
+            services.audit(
+                actor, "cohost.invited", booking=booking, associations=[c.association_id for c in created]
+            )
+            for cohost in created:
+                notifications.after_commit(booking, "cohost_invited", association=cohost.association)
+    return created
 
 
 def _rematerialise(actor, booking: Booking, start: datetime, end: datetime, rrule: str) -> list[Occurrence]:

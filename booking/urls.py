@@ -9,6 +9,8 @@ urlpatterns = [
     path("bookings/new/", views.booking_new, name="new"),
     path("bookings/<int:pk>/", views.booking_detail, name="detail"),
     path("bookings/<int:pk>/edit/", views.booking_edit, name="edit"),
+    path("bookings/<int:pk>/details/", views.booking_details_edit, name="details"),
+    path("bookings/<int:pk>/cohosts/", views.booking_cohost_invite, name="cohost_invite"),
     path("bookings/<int:pk>/cancel/", views.booking_cancel, name="cancel"),
     path("bookings/<int:pk>/dates/<int:occurrence_id>/move/", views.occurrence_move, name="move"),
     path(

@@ -31,6 +31,8 @@ from .forms import (
     AttendanceForm,
     BookingForm,
     CancelForm,
+    CoHostInviteForm,
+    EventDetailsForm,
     MoveForm,
     MyBookingsFilter,
     SeriesEditForm,
@@ -39,7 +41,13 @@ from .forms import (
 from .models import Booking, CoHost, Occurrence, Status
 from .recurrence import expand, local_day_bounds
 from .room_week import Entry, build_week, monday_of
-from .series import booking_update_series, occurrence_record_attendance
+from .series import (
+    PUBLIC_DETAIL_FIELDS,
+    booking_update_series,
+    cohost_invite,
+    event_details_update,
+    occurrence_record_attendance,
+)
 
 PAGE_SIZE = 20
 ACTIVE = (Status.CONFIRMED, Status.PENDING)
@@ -83,6 +91,9 @@ class Access:
         self.view = coordinator or booking.association_id in mine or bool(cohost_ids & mine)
         self.manage = coordinator or (booking.association_id in mine and booking.association.is_approved)
         self.answer_for = [c for c in booking.cohosts.all() if coordinator or c.association_id in admin_of]
+        # Accepted co-hosts may edit the event's public details (series.may_edit_details).
+        accepted = {c.association_id for c in booking.cohosts.all() if c.status == CoHost.Status.ACCEPTED}
+        self.edit_details = self.manage or bool(accepted & mine)
 
 
 def _get_booking_for(request, pk: int, *, manage: bool = False) -> tuple[Booking, Access]:
@@ -253,6 +264,7 @@ def booking_new(request):
             start=data["start_at"],
             end=data["end_at"],
             rrule=data["rrule"],
+            cohosts=data["cohosts"],
             only_free_dates=request.POST.get("only_free_dates") == "1",
             **form.details(),
         )
@@ -329,8 +341,56 @@ def booking_detail(request, pk: int):
         "series_words": plain_rrule.describe(booking.rrule, first_local),
         "has_future": any(d["future"] and d["active"] for d in dates),
         "skipped": _skipped_dates(booking, tz) if access.manage else [],
+        "invite_form": CoHostInviteForm(booking=booking) if access.manage else None,
     }
     return render(request, "booking/booking_detail.html", context)
+
+
+@login_required
+def booking_details_edit(request, pk: int):
+    """The event's public details, for the host and for accepted co-hosts alike."""
+    booking, access = _get_booking_for(request, pk)
+    if not access.edit_details:
+        raise PermissionDenied
+    initial = {name: getattr(booking, name) for name in PUBLIC_DETAIL_FIELDS}
+    initial["category"] = booking.category_id
+    form = EventDetailsForm(request.POST or None, initial=initial)
+    context = {"booking": booking, "form": form}
+    if request.method != "POST":
+        return render(request, "booking/event_details_form.html", context)
+    if not form.is_valid():
+        return render(request, "booking/event_details_form.html", context, status=400)
+    try:
+        event_details_update(actor=request.user, booking=booking, **form.details())
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return render(request, "booking/event_details_form.html", context, status=400)
+    messages.success(request, _("The event's details were saved."))
+    return redirect(booking)
+
+
+@login_required
+@require_POST
+def booking_cohost_invite(request, pk: int):
+    booking, _access = _get_booking_for(request, pk, manage=True)
+    form = CoHostInviteForm(request.POST, booking=booking)
+    if not form.is_valid():
+        for error in form.errors.get("cohosts", []):
+            messages.error(request, error)
+        return redirect(booking)
+    try:
+        created = cohost_invite(
+            actor=request.user, booking=booking, associations=form.cleaned_data["cohosts"]
+        )
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+        return redirect(booking)
+    if created:
+        messages.success(
+            request, _("Invited: %(names)s.") % {"names": ", ".join(c.association.name for c in created)}
+        )
+    return redirect(booking)
 
 
 @login_required
@@ -488,6 +548,11 @@ def booking_edit(request, pk: int):
         "audience": booking.audience,
         "remote_url": booking.remote_url,
         "expected_attendance": booking.expected_attendance,
+        "accessibility_notes": booking.accessibility_notes,
+        "is_free": booking.is_free,
+        "registration_required": booking.registration_required,
+        "image_url": booking.image_url,
+        "image_alt": booking.image_alt,
         **_pattern_initial(booking),
     }
     form = SeriesEditForm(request.POST or None, initial=initial, room=booking.room)

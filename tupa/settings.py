@@ -184,7 +184,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        # Event images are links to pictures published elsewhere (booking.models.Booking.image_url).
+        "img-src": ["'self'", "data:", "https:"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "frame-ancestors": ["'none'"],

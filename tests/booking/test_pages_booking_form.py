@@ -78,9 +78,10 @@ def test_it_shows_the_form_prefilled_from_a_free_slot(client, users, association
 
 def test_it_offers_only_bookable_associations(client, users, association, other_association, room):
     client.force_login(users.member)
-    html = client.get(URL).content.decode()
-    assert association.name in html
-    assert other_association.name not in html
+    form = client.get(URL).context["form"]
+    assert list(form.fields["association"].queryset) == [association]
+    # The other association is offered only as a possible co-host.
+    assert other_association in form.fields["cohosts"].queryset
 
 
 def test_anonymous_is_sent_to_sign_in(client):
