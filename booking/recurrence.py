@@ -37,6 +37,7 @@ def localize(naive: datetime, tz: ZoneInfo) -> datetime:
     - a time that does not exist (spring forward, e.g. 03:30 on 2026-03-29 in
       Helsinki) is read with the offset before the change, so it lands one hour
       later on the wall clock (04:30): the booking keeps its length and still happens;
+      a series begun there keeps the wall-clock time its first date really starts at;
     - a time that happens twice (fall back, 03:30 on 2026-10-25) means the first
       of the two, the earlier instant.
     """
