@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -31,6 +32,34 @@ def booking_tz(booking: Booking):
     return booking.room.venue.tz if booking.room_id else timezone.get_default_timezone()
 
 
+def _dates(booking: Booking, tz) -> list[dict]:
+    """One entry per date however many rooms it uses.
+
+    "rooms" (pk order) is listed on every entry when any date uses rooms other than the
+    booking's own room.
+    """
+    dates: dict = {}
+    for o in booking.occurrences.all():
+        entry = dates.get(o.recurrence_id)
+        if entry is None:
+            entry = dates[o.recurrence_id] = {
+                "start": local_iso(o.start, tz),
+                "end": local_iso(o.end, tz),
+                "status": o.status,
+                "rooms": [],
+            }
+        if o.room_id is not None and o.room_id not in entry["rooms"]:
+            entry["rooms"].append(o.room_id)
+    for entry in dates.values():
+        entry["rooms"].sort()
+    if all(entry["rooms"] == ([booking.room_id] if booking.room_id else []) for entry in dates.values()):
+        # The booking's "room" already says it all; keep the contract's three keys for clients
+        # that compare the entries whole.
+        for entry in dates.values():
+            del entry["rooms"]
+    return list(dates.values())
+
+
 def booking_data(booking: Booking) -> dict:
     tz = booking_tz(booking)
     return {
@@ -43,10 +72,7 @@ def booking_data(booking: Booking) -> dict:
         "rrule": booking.rrule or None,
         "reason": booking.status_reason,
         "cohosts": [{"id": c.association_id, "status": c.status} for c in booking.cohosts.all()],
-        "occurrences": [
-            {"start": local_iso(o.start, tz), "end": local_iso(o.end, tz), "status": o.status}
-            for o in booking.occurrences.all()
-        ],
+        "occurrences": _dates(booking, tz),
     }
 
 
@@ -101,6 +127,10 @@ def may_see(user, booking: Booking) -> bool:
 class BookingInput(serializers.Serializer):
     association = serializers.PrimaryKeyRelatedField(queryset=Association.objects.all())
     room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.select_related("venue"))
+    # Beyond the contract: other rooms of the same house booked for the same times.
+    rooms = serializers.PrimaryKeyRelatedField(
+        queryset=Room.objects.select_related("venue"), many=True, required=False, default=list
+    )
     title = serializers.CharField(max_length=200)
     start = AwareDateTimeField()
     end = AwareDateTimeField()
@@ -149,7 +179,15 @@ class BookingsView(APIView):
                 remote_url=v["remote_url"],
                 expected_attendance=v["expected_attendance"],
                 only_free_dates=v["only_free_dates"],
+                extra_rooms=v["rooms"],
             )
+        except DjangoValidationError as exc:
+            if hasattr(exc, "message_dict") and "extra_rooms" in exc.message_dict:
+                # The service names the keyword, the request names the field.
+                errors = dict(exc.message_dict)
+                errors["rooms"] = errors.pop("extra_rooms")
+                raise DjangoValidationError(errors) from None
+            raise
         except services.BookingConflict as exc:
             tz = v["room"].venue.tz
             body = conflict_data(exc.conflicts, tz)

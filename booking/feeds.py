@@ -11,6 +11,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from venues.models import Room
+
 from .ical import FeedDate, FeedEvent, render_calendar
 from .models import Booking, CoHost, Occurrence, Status
 
@@ -75,7 +77,11 @@ def booking_calendar(booking: Booking) -> bytes:
         c.association
         for c in booking.cohosts.filter(status=CoHost.Status.ACCEPTED).select_related("association")
     ]
-    place = f"{booking.room.venue.name}, {booking.room.name}" if booking.room_id else booking.location
+    place = booking.location
+    if booking.room_id:
+        others = Room.objects.filter(occurrences__booking=booking).exclude(pk=booking.room_id).distinct()
+        names = " + ".join(room.name for room in [booking.room, *others.order_by("pk")])
+        place = f"{booking.room.venue.name}, {names}"
     event, _last = feed_event(
         booking,
         booking.occurrences.order_by("recurrence_id", "start"),

@@ -71,7 +71,8 @@ def send(booking_id: int, event: str, association_id: int | None = None, **conte
 def after_commit(
     booking: Booking, event: str, *, association=None, occurrences=(), message: str = ""
 ) -> None:
-    dates = [(o.start, o.end) for o in occurrences]
+    # A date of a multi-room booking is one row per room: the e-mail lists it once.
+    dates = list(dict.fromkeys((o.start, o.end) for o in occurrences))
     association_id = association.pk if association is not None else None
 
     def _send() -> None:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from associations.models import Association, Membership
 from venues.models import Room, Venue
@@ -66,7 +66,7 @@ class CalendarItem:
     @property
     def place(self) -> str:
         if self.rooms:
-            names = ", ".join(room.name for room in self.rooms)
+            names = " + ".join(room.name for room in self.rooms)
             return f"{self.venue.name}, {names}" if self.venue else names
         return self.booking.location
 
@@ -102,9 +102,19 @@ def _filtered(
     qs: QuerySet[Occurrence], *, venues=(), rooms=(), associations=(), categories=(), audiences=()
 ) -> QuerySet[Occurrence]:
     if venues:
+        # Off-site dates have no room, hence no venue: a venue filter leaves them out.
         qs = qs.filter(room__venue_id__in=_ids(venues))
     if rooms:
-        qs = qs.filter(room_id__in=_ids(rooms))
+        # Every row of a date whose rooms include one asked for: the item then lists all its rooms.
+        qs = qs.filter(
+            Exists(
+                Occurrence.objects.filter(
+                    booking_id=OuterRef("booking_id"),
+                    recurrence_id=OuterRef("recurrence_id"),
+                    room_id__in=_ids(rooms),
+                )
+            )
+        )
     if associations:
         cohosted = CoHost.objects.filter(
             association_id__in=_ids(associations), status=CoHost.Status.ACCEPTED

@@ -10,7 +10,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -79,9 +81,17 @@ def room_rules(room: Room, start: datetime, end: datetime) -> RoomRules:
 
 
 def find_conflicts(
-    room: Room, slots: Sequence[Slot], *, statuses=(Status.CONFIRMED,), exclude_occurrence: int | None = None
+    room: Room,
+    slots: Sequence[Slot],
+    *,
+    statuses=(Status.CONFIRMED,),
+    exclude_occurrence: int | None = None,
+    exclude_date: tuple[int, datetime] | None = None,
 ) -> list[Conflict]:
-    """Existing occurrences of the room that overlap any slot, buffers included. One query."""
+    """Existing occurrences of the room that overlap any slot, buffers included. One query.
+
+    exclude_date (booking id, recurrence id) leaves out the rows of a date being moved.
+    """
     if not slots:
         return []
     buffer = room.buffer
@@ -90,6 +100,8 @@ def find_conflicts(
     existing = Occurrence.objects.filter(room=room, status__in=statuses, start__lt=hi, block_end__gt=lo)
     if exclude_occurrence is not None:
         existing = existing.exclude(pk=exclude_occurrence)
+    if exclude_date is not None:
+        existing = existing.exclude(booking_id=exclude_date[0], recurrence_id=exclude_date[1])
     rows = list(existing.select_related("booking").order_by("start"))
     conflicts = []
     for slot in slots:
@@ -147,11 +159,49 @@ def _lock_room(room: Room) -> Room:
     return Room.objects.select_for_update().select_related("venue").get(pk=room.pk)
 
 
+def _lock_rooms(rooms: Iterable[Room]) -> dict[int, Room]:
+    # Always in pk order: two requests for the same rooms then queue instead of deadlocking.
+    return {r.pk: _lock_room(r) for r in sorted({r.pk: r for r in rooms}.values(), key=lambda r: r.pk)}
+
+
+def _conflicts_in(rooms: Sequence[Room], slots: Sequence[Slot], **kwargs) -> list[Conflict]:
+    return [c for r in rooms for c in find_conflicts(r, slots, **kwargs)]
+
+
+def _rule_errors(rooms: Sequence[Room], slots: Sequence[Slot]) -> dict[str, list[str]]:
+    """Every room's rules; with several rooms each message names its room."""
+    errors: dict[str, list[str]] = {}
+    now = timezone.now()
+    for r in rooms:
+        found = rule_violations(slots, room_rules(r, slots[0].start, slots[-1].end), now)
+        for name, messages in found.items():
+            for message in messages:
+                if len(rooms) > 1:
+                    message = _("%(room)s: %(message)s") % {"room": r.name, "message": message}
+                if message not in errors.setdefault(name, []):
+                    errors[name].append(message)
+    return errors
+
+
+def _extra_rooms(room: Room | None, extra_rooms: Iterable[Room]) -> list[Room]:
+    extra = [r for r in {r.pk: r for r in extra_rooms}.values() if room is None or r.pk != room.pk]
+    if not extra:
+        return []
+    if room is None:
+        raise ValidationError({"extra_rooms": [_("An event held elsewhere cannot book rooms.")]})
+    for r in extra:
+        if not r.is_active:
+            raise ValidationError({"extra_rooms": [_("%(room)s does not take bookings.") % {"room": r.name}]})
+        if r.venue_id != room.venue_id:
+            raise ValidationError({"extra_rooms": [_("%(room)s is in another house.") % {"room": r.name}]})
+    return extra
+
+
 def booking_create(
     *,
     actor,
     association: Association,
-    room: Room,
+    room: Room | None,
     title: str,
     start: datetime,
     end: datetime,
@@ -161,17 +211,26 @@ def booking_create(
     cohosts: Iterable[Association] = (),
     category: Category | None = None,
     only_free_dates: bool = False,
+    extra_rooms: Iterable[Room] = (),
     **details,
 ) -> BookingResult:
-    """Book a room once or as a series; nothing is saved when a date collides.
+    """Book a room (or several at once, all or nothing) once or as a series.
 
-    With only_free_dates the colliding dates are skipped (and returned) instead.
+    Nothing is saved when a date collides in any room; with only_free_dates such a date
+    is skipped in every room (and returned) instead. Without a room the event is held
+    elsewhere (details["location"]): no room's rules or conflicts apply to it.
     """
     if not can_book_for(actor, association):
         raise PermissionDenied(_("You may not book for this association."))
-    if not room.is_active:
-        raise ValidationError({"room": [_("This room does not take bookings.")]})
-    tz = room.venue.tz
+    extra = _extra_rooms(room, extra_rooms)
+    if room is None:
+        if not str(details.get("location") or "").strip():
+            raise ValidationError({"location": [_("Say where the event is held, or choose a room.")]})
+        tz = ZoneInfo(settings.TIME_ZONE)
+    else:
+        if not room.is_active:
+            raise ValidationError({"room": [_("This room does not take bookings.")]})
+        tz = room.venue.tz
     slots = expand_or_raise(rrule, start, end, tz)
     cohosts = [c for c in dict.fromkeys(cohosts) if c.pk != association.pk]
     for cohost in cohosts:
@@ -180,34 +239,39 @@ def booking_create(
                 {"cohosts": [_("%(name)s is not an approved association.") % {"name": cohost}]}
             )
 
+    rooms: list[Room] = []
     try:
         with transaction.atomic():
-            room = _lock_room(room)
-            errors = rule_violations(slots, room_rules(room, slots[0].start, slots[-1].end), timezone.now())
-            if errors:
-                raise ValidationError(errors)
-            conflicts = find_conflicts(room, slots)
             skipped: list[Conflict] = []
-            if conflicts:
-                if not only_free_dates:
-                    raise BookingConflict(conflicts)
-                taken = {c.requested_start for c in conflicts}
-                skipped = conflicts
-                slots = [s for s in slots if s.start not in taken]
-                if not slots:
-                    raise BookingConflict(conflicts)
-
             reason = ""
-            if room.requires_approval:
-                status = Status.PENDING
-            elif find_conflicts(room, slots, statuses=(Status.PENDING,)):
-                status = Status.PENDING
-                reason = _("Another association has asked for the same time; a coordinator decides.")
-            elif _over_fair_share(room, association, slots):
-                status = Status.PENDING
-                reason = _("This goes beyond the room's weekly hours per association; a coordinator decides.")
-            else:
-                status = Status.CONFIRMED
+            status = Status.CONFIRMED
+            if room is not None:
+                locked = _lock_rooms([room, *extra])
+                room = locked[room.pk]
+                rooms = [room, *(locked[r.pk] for r in extra)]
+                errors = _rule_errors(rooms, slots)
+                if errors:
+                    raise ValidationError(errors)
+                conflicts = _conflicts_in(rooms, slots)
+                if conflicts:
+                    if not only_free_dates:
+                        raise BookingConflict(conflicts)
+                    taken = {c.requested_start for c in conflicts}
+                    skipped = conflicts
+                    slots = [s for s in slots if s.start not in taken]
+                    if not slots:
+                        raise BookingConflict(conflicts)
+
+                if any(r.requires_approval for r in rooms):
+                    status = Status.PENDING
+                elif any(find_conflicts(r, slots, statuses=(Status.PENDING,)) for r in rooms):
+                    status = Status.PENDING
+                    reason = _("Another association has asked for the same time; a coordinator decides.")
+                elif any(_over_fair_share(r, association, slots) for r in rooms):
+                    status = Status.PENDING
+                    reason = _(
+                        "This goes beyond the room's weekly hours per association; a coordinator decides."
+                    )
 
             booking = Booking.objects.create(
                 association=association,
@@ -227,14 +291,15 @@ def booking_create(
             Occurrence.objects.bulk_create(
                 Occurrence(
                     booking=booking,
-                    room=room,
+                    room=r,
                     start=s.start,
                     end=s.end,
-                    block_end=s.end + room.buffer,
+                    block_end=s.end + (r.buffer if r is not None else timedelta(0)),
                     recurrence_id=s.start,
                     status=status,
                 )
                 for s in slots
+                for r in (rooms or [None])
             )
             CoHost.objects.bulk_create(CoHost(booking=booking, association=c) for c in cohosts)
             audit(
@@ -245,6 +310,7 @@ def booking_create(
                 status=status,
                 dates=len(slots),
                 skipped=[c.requested_start.isoformat() for c in skipped],
+                **({"rooms": [r.pk for r in rooms]} if len(rooms) > 1 else {}),
             )
             notifications.after_commit(booking, "confirmed" if status == Status.CONFIRMED else "pending")
             for cohost in cohosts:
@@ -254,7 +320,7 @@ def booking_create(
             raise
         # Lost a race the check could not see (another server committed between our
         # check and our insert): the exclusion constraint refused, answer as a conflict.
-        raise BookingConflict(find_conflicts(room, slots)) from None
+        raise BookingConflict(_conflicts_in(rooms, slots)) from None
     return BookingResult(booking=booking, skipped=skipped)
 
 
@@ -281,6 +347,23 @@ def _occurrence_at(booking: Booking, moment: datetime, field_name: str) -> Occur
     return occurrence
 
 
+def _date_rows_at(booking: Booking, moment: datetime, field_name: str) -> list[Occurrence]:
+    """Every room's row of the date starting (or generated) at `moment`. One query."""
+    named = booking.occurrences.filter(Q(start=moment) | Q(recurrence_id=moment))
+    rows = list(
+        booking.occurrences.filter(recurrence_id__in=named.values("recurrence_id")).order_by("start", "id")
+    )
+    matching = [o for o in rows if moment in (o.start, o.recurrence_id)]
+    if not matching:
+        raise ValidationError({field_name: [_("This booking has no date starting at that time.")]})
+    return [o for o in rows if o.recurrence_id == matching[0].recurrence_id]
+
+
+def _same_dates(booking: Booking, occurrence_ids: Iterable[int]):
+    # A date of a multi-room booking is one row per room: naming one row names them all.
+    return booking.occurrences.filter(pk__in=list(occurrence_ids)).values("recurrence_id")
+
+
 @transaction.atomic
 def booking_cancel(
     *,
@@ -296,7 +379,7 @@ def booking_cancel(
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     active = booking.occurrences.exclude(status__in=(Status.CANCELLED, Status.DECLINED))
     if occurrence is not None:
-        targets = [_occurrence_at(booking, occurrence, "occurrence")]
+        targets = _date_rows_at(booking, occurrence, "occurrence")
         targets = [o for o in targets if o.status not in (Status.CANCELLED, Status.DECLINED)]
         scope = "occurrence"
     elif from_start is not None:
@@ -317,7 +400,7 @@ def booking_cancel(
             booking=booking,
             message=reason,
             scope=scope,
-            dates=[o.start.isoformat() for o in targets],
+            dates=list(dict.fromkeys(o.start.isoformat() for o in targets)),
         )
         notifications.after_commit(booking, "cancelled", occurrences=targets)
     return targets
@@ -344,33 +427,59 @@ def cohost_respond(*, actor, booking: Booking, association: Association, accept:
 def booking_approve(
     *, actor, booking: Booking, occurrence_ids: Iterable[int] | None = None, message: str = ""
 ) -> list[Occurrence]:
-    """A coordinator confirms pending dates (all, or some of a series); never into an overlap."""
+    """A coordinator confirms pending dates (all, or some of a series); never into an overlap.
+
+    Naming one room's row of a date approves the date in all its rooms.
+    """
     if not is_coordinator(actor):
         raise PermissionDenied(_("Only coordinators approve bookings."))
+    pending = booking.occurrences.filter(status=Status.PENDING)
+    if occurrence_ids is not None:
+        pending = pending.filter(recurrence_id__in=_same_dates(booking, occurrence_ids))
+    rooms: dict[int, Room] = {}
+    targets: list[Occurrence] = []
     try:
         with transaction.atomic():
-            room = _lock_room(booking.room) if booking.room_id else None
-            pending = booking.occurrences.select_for_update().filter(status=Status.PENDING)
-            if occurrence_ids is not None:
-                pending = pending.filter(pk__in=list(occurrence_ids))
-            targets = list(pending)
-            if room is not None:
-                conflicts = find_conflicts(room, [Slot(o.start, o.end) for o in targets])
-                if conflicts:
-                    raise BookingConflict(conflicts)
+            if booking.room_id:
+                # One query, in pk order like _lock_rooms: the booking's room and every room
+                # the dates use (a date moved by a coordinator's proposal may use another).
+                rooms = {
+                    r.pk: r
+                    for r in Room.objects.select_for_update()
+                    .select_related("venue")
+                    .filter(Q(pk=booking.room_id) | Q(pk__in=pending.values("room_id")))
+                    .order_by("pk")
+                }
+            targets = list(pending.select_for_update())
+            conflicts = _conflicts_of_rows(rooms, targets)
+            if conflicts:
+                raise BookingConflict(conflicts)
             Occurrence.objects.filter(pk__in=[o.pk for o in targets]).update(
                 status=Status.CONFIRMED, updated_at=timezone.now()
             )
             booking.status_reason = message
             booking.save(update_fields=["status_reason"])
             _refresh_status(booking)
-            audit(actor, "booking.approved", booking=booking, message=message, dates=len(targets))
+            audit(actor, "booking.approved", booking=booking, message=message, dates=_date_count(targets))
             notifications.after_commit(booking, "approved", occurrences=targets, message=message)
     except IntegrityError as exc:
         if EXCLUSION_CONSTRAINT not in str(exc):
             raise
-        raise BookingConflict(find_conflicts(booking.room, [Slot(o.start, o.end) for o in targets])) from None
+        raise BookingConflict(_conflicts_of_rows(rooms, targets)) from None
     return targets
+
+
+def _conflicts_of_rows(rooms: dict[int, Room], rows: Iterable[Occurrence]) -> list[Conflict]:
+    """Confirmed bookings the rows would overlap, each in its own room: one query per room."""
+    by_room: dict[int, list[Slot]] = defaultdict(list)
+    for o in rows:
+        if o.room_id in rooms:
+            by_room[o.room_id].append(Slot(o.start, o.end))
+    return [c for room_id, slots in by_room.items() for c in find_conflicts(rooms[room_id], slots)]
+
+
+def _date_count(rows: Iterable[Occurrence]) -> int:
+    return len({o.recurrence_id for o in rows})
 
 
 @transaction.atomic
@@ -383,7 +492,7 @@ def booking_decline(
         raise ValidationError({"reason": [_("Tell the association why.")]})
     pending = booking.occurrences.select_for_update().filter(status=Status.PENDING)
     if occurrence_ids is not None:
-        pending = pending.filter(pk__in=list(occurrence_ids))
+        pending = pending.filter(recurrence_id__in=_same_dates(booking, occurrence_ids))
     targets = list(pending)
     Occurrence.objects.filter(pk__in=[o.pk for o in targets]).update(
         status=Status.DECLINED, updated_at=timezone.now()
@@ -391,32 +500,52 @@ def booking_decline(
     booking.status_reason = reason
     booking.save(update_fields=["status_reason"])
     _refresh_status(booking)
-    audit(actor, "booking.declined", booking=booking, message=reason, dates=len(targets))
+    audit(actor, "booking.declined", booking=booking, message=reason, dates=_date_count(targets))
     notifications.after_commit(booking, "declined", occurrences=targets, message=reason)
     return targets
 
 
 def occurrence_move(*, actor, occurrence: Occurrence, start: datetime, end: datetime) -> Occurrence:
-    """Move one date; the series keeps its rule and the feed shows a RECURRENCE-ID override."""
+    """Move one date, in every room it uses; the series keeps its rule and the feed shows a
+    RECURRENCE-ID override."""
     booking = occurrence.booking
     if not may_manage_booking(actor, booking):
         raise PermissionDenied(_("You may not change bookings of this association."))
     tz = booking.room.venue.tz if booking.room_id else timezone.get_default_timezone()
     slots = expand_or_raise("", start, end, tz)
+    date_rows = Occurrence.objects.filter(booking_id=booking.pk, recurrence_id=occurrence.recurrence_id)
+    this_date = (booking.pk, occurrence.recurrence_id)
+    rooms: list[Room] = []
     try:
         with transaction.atomic():
-            if booking.room_id:
-                room = _lock_room(booking.room)
-                errors = rule_violations(slots, room_rules(room, start, end), timezone.now())
+            if occurrence.room_id is not None:
+                # One query for every room of the date, in pk order like _lock_rooms.
+                rooms = list(
+                    Room.objects.select_for_update()
+                    .select_related("venue")
+                    .filter(pk__in=date_rows.values("room_id"))
+                    .order_by("pk")
+                )
+                errors = _rule_errors(rooms, slots)
                 if errors:
                     raise ValidationError(errors)
-                conflicts = find_conflicts(room, slots, exclude_occurrence=occurrence.pk)
+                conflicts = _conflicts_in(rooms, slots, exclude_date=this_date)
                 if conflicts:
                     raise BookingConflict(conflicts)
+            now = timezone.now()
+            for room in rooms:
+                date_rows.filter(room=room).update(
+                    start=start, end=end, block_end=end + room.buffer, updated_at=now
+                )
+            if not rooms:
+                date_rows.filter(room__isnull=True).update(
+                    start=start, end=end, block_end=end, updated_at=now
+                )
+            own_room = next((r for r in rooms if r.pk == occurrence.room_id), None)
             occurrence.start = start
             occurrence.end = end
-            occurrence.block_end = end + (booking.room.buffer if booking.room_id else timedelta(0))
-            occurrence.save()
+            occurrence.block_end = end + (own_room.buffer if own_room else timedelta(0))
+            occurrence.updated_at = now
             Booking.objects.filter(pk=booking.pk).update(
                 sequence=booking.sequence + 1, updated_at=timezone.now()
             )
@@ -425,5 +554,5 @@ def occurrence_move(*, actor, occurrence: Occurrence, start: datetime, end: date
     except IntegrityError as exc:
         if EXCLUSION_CONSTRAINT not in str(exc):
             raise
-        raise BookingConflict(find_conflicts(booking.room, slots, exclude_occurrence=occurrence.pk)) from None
+        raise BookingConflict(_conflicts_in(rooms, slots, exclude_date=this_date)) from None
     return occurrence

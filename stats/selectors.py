@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import (
     BigIntegerField,
     Case,
+    CharField,
     Count,
     ExpressionWrapper,
     F,
@@ -24,7 +25,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Greatest, Least
+from django.db.models.functions import Cast, Concat, Greatest, Least
 
 from associations.models import Association
 from booking.models import CoHost, Occurrence, Status
@@ -172,6 +173,17 @@ def _booked_seconds(scopes: list[Scope]) -> dict[int, dict[str, float]]:
     return result
 
 
+def _dates_count(prefix: str = "") -> Count:
+    """Distinct (booking, date) pairs: a date held in several rooms at once is one event."""
+    key = Concat(
+        Cast(F("booking_id"), CharField()),
+        Value("|"),
+        Cast(F(_p(prefix, "recurrence_id")), CharField()),
+        output_field=CharField(),
+    )
+    return Count(key, distinct=True)
+
+
 def _association_figures(scopes: list[Scope]) -> dict[int, dict[str, float]]:
     """association id -> {"secs", "events"}: as the host, then as an accepted co-host."""
     figures: dict[int, dict[str, float]] = defaultdict(
@@ -181,7 +193,7 @@ def _association_figures(scopes: list[Scope]) -> dict[int, dict[str, float]]:
         Occurrence.objects.filter(_any_scope(scopes))
         .values("booking__association_id")
         .order_by("booking__association_id")
-        .annotate(events=Count("id"), booked=Sum(_clipped_any(scopes)))
+        .annotate(events=_dates_count(), booked=Sum(_clipped_any(scopes)))
     )
     for row in hosted:
         entry = figures[row["booking__association_id"]]
@@ -196,7 +208,7 @@ def _association_figures(scopes: list[Scope]) -> dict[int, dict[str, float]]:
         .values("association_id")
         .order_by("association_id")
         .annotate(
-            events=Count("booking__occurrences"),
+            events=_dates_count("booking__occurrences__"),
             booked=Sum(_clipped_any(scopes, "booking__occurrences__")),
         )
     )
