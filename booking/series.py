@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from associations.models import Association
 from associations.permissions import can_book_for, is_coordinator
+from venues.models import Room
 
 from . import notifications, services
 from .cache import bump_calendar_version_on_commit
@@ -134,7 +135,7 @@ def booking_update_series(
             raise
         # Lost a race to another server's insert: answer as the friendly check would have.
         slots = services.expand_or_raise(rrule or "", start, end, booking.room.venue.tz)
-        raise services.BookingConflict(services.find_conflicts(booking.room, slots)) from None
+        raise services.BookingConflict(services._conflicts_in(booking_rooms(booking), slots)) from None
     return booking
 
 
@@ -188,8 +189,18 @@ def cohost_invite(*, actor, booking: Booking, associations: Iterable[Association
     return created
 
 
+def booking_rooms(booking: Booking) -> list[Room]:
+    """Every room the booking uses: its own and those its dates also take (a multi-room event)."""
+    ids = set(booking.occurrences.exclude(room=None).values_list("room_id", flat=True))
+    if booking.room_id:
+        ids.add(booking.room_id)
+    return list(Room.objects.filter(pk__in=ids).select_related("venue").order_by("pk"))
+
+
 def _rematerialise(actor, booking: Booking, start: datetime, end: datetime, rrule: str) -> list[Occurrence]:
-    room = services._lock_room(booking.room)
+    # Every room keeps its part of the event: a multi-room series is re-made in all its rooms.
+    rooms = list(services._lock_rooms(booking_rooms(booking)).values())
+    room = next(r for r in rooms if r.pk == booking.room_id)
     now = timezone.now()
     if start < now:
         raise ValidationError({"start": [_("The new pattern must start in the future.")]})
@@ -197,22 +208,32 @@ def _rematerialise(actor, booking: Booking, start: datetime, end: datetime, rrul
     # The dates not yet started make way for the new pattern (also cancelled ones, so their
     # recurrence ids do not block the new rows); a failed check below rolls this back.
     booking.occurrences.filter(start__gte=now).delete()
-    errors = rule_violations(slots, services.room_rules(room, slots[0].start, slots[-1].end), now)
-    if errors:
-        raise ValidationError(errors)
-    conflicts = services.find_conflicts(room, slots)
+    for each in rooms:
+        errors = rule_violations(slots, services.room_rules(each, slots[0].start, slots[-1].end), now)
+        if errors:
+            if len(rooms) > 1:
+                raise ValidationError(
+                    {
+                        key: [
+                            _("%(room)s: %(message)s") % {"room": each.name, "message": m} for m in messages
+                        ]
+                        for key, messages in errors.items()
+                    }
+                )
+            raise ValidationError(errors)
+    conflicts = services._conflicts_in(rooms, slots)
     if conflicts:
         raise services.BookingConflict(conflicts)
     kept = set(booking.occurrences.values_list("recurrence_id", flat=True))
     if any(s.start in kept for s in slots):
         raise ValidationError({"start": [_("The new pattern repeats a date that has already been held.")]})
 
-    if room.requires_approval:
+    if any(r.requires_approval for r in rooms):
         status, reason = Status.PENDING, ""
-    elif services.find_conflicts(room, slots, statuses=(Status.PENDING,)):
+    elif services._conflicts_in(rooms, slots, statuses=(Status.PENDING,)):
         status = Status.PENDING
         reason = _("Another association has asked for the same time; a coordinator decides.")
-    elif services._over_fair_share(room, booking.association, slots):
+    elif any(services._over_fair_share(r, booking.association, slots) for r in rooms):
         status = Status.PENDING
         reason = _("This goes beyond the room's weekly hours per association; a coordinator decides.")
     else:
@@ -220,19 +241,20 @@ def _rematerialise(actor, booking: Booking, start: datetime, end: datetime, rrul
     created = Occurrence.objects.bulk_create(
         Occurrence(
             booking=booking,
-            room=room,
+            room=each,
             start=s.start,
             end=s.end,
-            block_end=s.end + room.buffer,
+            block_end=s.end + each.buffer,
             recurrence_id=s.start,
             status=status,
         )
         for s in slots
+        for each in rooms
     )
     booking.rrule = rrule
     booking.start, booking.end = slots[0].start, slots[0].end
     booking.status_reason = reason
-    return created
+    return [o for o in created if o.room_id == room.pk]
 
 
 @transaction.atomic

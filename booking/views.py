@@ -421,7 +421,9 @@ def booking_cancel(request, pk: int):
         messages.error(request, " ".join(exc.messages))
     else:
         if cancelled:
-            messages.success(request, _("Cancelled %(n)d date(s).") % {"n": len(cancelled)})
+            # A multi-room date is one row per room: count dates, not rows.
+            dates = len({o.recurrence_id for o in cancelled})
+            messages.success(request, _("Cancelled %(n)d date(s).") % {"n": dates})
         else:
             messages.info(request, _("There was nothing left to cancel."))
     return redirect(booking)

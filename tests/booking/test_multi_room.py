@@ -522,3 +522,52 @@ def test_racing_for_a_shared_room_lets_one_win(room, kitchen):
     assert all(isinstance(r, services.BookingResult | services.BookingConflict) for r in results), results
     assert Occurrence.objects.filter(status=Status.CONFIRMED).count() == 2
     assert _overlapping_confirmed_pairs() == 0
+
+
+# ---------------------------------------------------------------- editing the series
+
+
+def test_editing_the_time_pattern_keeps_every_room(users, association, room, kitchen):
+    from booking.series import booking_update_series
+
+    booking = fair(users, association, room, kitchen)
+    booking_update_series(
+        actor=users.admin,
+        booking=booking,
+        title=booking.title,
+        start=local(2026, 10, 10, 11),
+        end=local(2026, 10, 10, 15),
+        rrule="FREQ=WEEKLY;COUNT=2",
+    )
+    rows = rows_by_room(booking)
+    assert set(rows) == {room.id, kitchen.id}
+    assert rows[room.id] == rows[kitchen.id] == [local(2026, 10, 10, 11), local(2026, 10, 17, 11)]
+
+
+def test_editing_into_a_taken_second_room_changes_nothing(
+    users, association, other_association, room, kitchen
+):
+    from booking.series import booking_update_series
+
+    booking = fair(users, association, room, kitchen)
+    before = rows_by_room(booking)
+    OccurrenceFactory(
+        booking=BookingFactory(
+            room=kitchen,
+            association=other_association,
+            start=local(2026, 10, 17, 15),
+            end=local(2026, 10, 17, 17),
+        ),
+        room=kitchen,
+    )
+    with pytest.raises(services.BookingConflict) as caught:
+        booking_update_series(
+            actor=users.admin,
+            booking=booking,
+            title=booking.title,
+            start=local(2026, 10, 10, 12),
+            end=local(2026, 10, 10, 16),
+            rrule="FREQ=WEEKLY;COUNT=3",
+        )
+    assert {c.room_id for c in caught.value.conflicts} == {kitchen.id}
+    assert rows_by_room(booking) == before
