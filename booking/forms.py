@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association
@@ -27,6 +28,8 @@ SERVICE_FIELDS = {
     "room": "room",
     "association": "association",
     "cohosts": "cohosts",
+    "extra_rooms": "extra_rooms",
+    "location": "location",
     "image_alt": "image_alt",
     "image_url": "image_url",
 }
@@ -75,6 +78,10 @@ class TimePatternForm(forms.Form):
     def pattern_room(self, data: dict) -> Room | None:
         return self.room_for_times
 
+    def times_without_room(self, data: dict) -> bool:
+        """Whether the times stand on their own, in the site's zone (an event held elsewhere)."""
+        return False
+
     def clean(self):
         data = super().clean()
         room = self.pattern_room(data)
@@ -82,10 +89,12 @@ class TimePatternForm(forms.Form):
         if day and start and end:
             if end <= start:
                 self.add_error("end", _("The end must be after the start."))
-            elif room is not None:
-                # Wall-clock times in the venue's zone; localize() documents the DST-night choice.
-                data["start_at"] = localize(datetime.combine(day, start), room.venue.tz)
-                data["end_at"] = localize(datetime.combine(day, end), room.venue.tz)
+            elif room is not None or self.times_without_room(data):
+                # Wall-clock times in the venue's zone (the site's for an event held elsewhere);
+                # localize() documents the DST-night choice.
+                tz = room.venue.tz if room is not None else timezone.get_default_timezone()
+                data["start_at"] = localize(datetime.combine(day, start), tz)
+                data["end_at"] = localize(datetime.combine(day, end), tz)
         if day and data.get("repeat"):
             try:
                 data["rrule"] = plain_rrule.build(
@@ -169,7 +178,25 @@ class BookingForm(DetailsMixin, TimePatternForm):
         label=_("For which association"), queryset=Association.objects.none()
     )
     room = forms.ModelChoiceField(
-        label=_("Room"), queryset=Room.objects.filter(is_active=True).select_related("venue")
+        label=_("Room"),
+        queryset=Room.objects.filter(is_active=True).select_related("venue"),
+        required=False,
+        empty_label=_("(no room: the event is held elsewhere)"),
+    )
+    extra_rooms = forms.ModelMultipleChoiceField(
+        label=_("Also book these rooms at the same time"),
+        queryset=Room.objects.filter(is_active=True).select_related("venue"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "For an event in several rooms, e.g. a fair in the hall and the kitchen: all or nothing."
+        ),
+    )
+    location = forms.CharField(
+        label=_("Place, when not in a room"),
+        required=False,
+        max_length=300,
+        help_text=_("E.g. the village school's yard. Leave the room empty."),
     )
     cohosts = forms.ModelMultipleChoiceField(
         label=_("Invite other associations to co-host"),
@@ -192,6 +219,23 @@ class BookingForm(DetailsMixin, TimePatternForm):
 
     def pattern_room(self, data: dict) -> Room | None:
         return data.get("room")
+
+    def times_without_room(self, data: dict) -> bool:
+        return "room" not in self.errors and not data.get("room") and bool(data.get("location"))
+
+    def clean(self):
+        data = super().clean()
+        room, location = data.get("room"), (data.get("location") or "").strip()
+        if "room" in self.errors:
+            return data
+        if room is None and not location:
+            self.add_error("room", _("Choose a room, or say where the event is held."))
+        elif room is not None and location:
+            self.add_error("location", _("Leave the place empty when you book a room."))
+        elif room is None and data.get("extra_rooms"):
+            self.add_error("extra_rooms", _("An event held elsewhere cannot book rooms."))
+        data["location"] = location
+        return data
 
 
 class CoHostInviteForm(forms.Form):

@@ -74,7 +74,7 @@ def _my_association_ids(user) -> tuple[set[int], set[int]]:
 def _load_booking(pk: int) -> Booking:
     return get_object_or_404(
         Booking.objects.select_related("room__venue", "association", "category").prefetch_related(
-            Prefetch("occurrences", queryset=Occurrence.objects.order_by("start")),
+            Prefetch("occurrences", queryset=Occurrence.objects.select_related("room").order_by("start")),
             Prefetch("cohosts", queryset=CoHost.objects.select_related("association").order_by("pk")),
         ),
         pk=pk,
@@ -104,6 +104,22 @@ def _get_booking_for(request, pk: int, *, manage: bool = False) -> tuple[Booking
     if manage and not access.manage:
         raise PermissionDenied
     return booking, access
+
+
+def _one_row_per_date(booking: Booking) -> list[Occurrence]:
+    """A multi-room event has a row per room and date; the page speaks of dates."""
+    by_date: dict[datetime, Occurrence] = {}
+    for o in booking.occurrences.all():
+        kept = by_date.get(o.recurrence_id)
+        if kept is None or (o.room_id == booking.room_id and kept.room_id != booking.room_id):
+            by_date[o.recurrence_id] = o
+    return sorted(by_date.values(), key=lambda o: o.start)
+
+
+def _rooms_of(booking: Booking) -> list[Room]:
+    rooms = {o.room_id: o.room for o in booking.occurrences.all() if o.room_id}
+    primary = rooms.pop(booking.room_id, None)
+    return ([primary] if primary else []) + sorted(rooms.values(), key=lambda r: r.name)
 
 
 def _tz(booking: Booking):
@@ -264,6 +280,8 @@ def booking_new(request):
             start=data["start_at"],
             end=data["end_at"],
             rrule=data["rrule"],
+            extra_rooms=data["extra_rooms"],
+            location=data["location"],
             cohosts=data["cohosts"],
             only_free_dates=request.POST.get("only_free_dates") == "1",
             **form.details(),
@@ -304,7 +322,7 @@ def _skipped_dates(booking: Booking, tz) -> list[datetime]:
 def booking_detail(request, pk: int):
     booking = _load_booking(pk)
     access = Access(request.user, booking)
-    occurrences = list(booking.occurrences.all())
+    occurrences = _one_row_per_date(booking)
     if not access.view:
         if booking.is_public and booking.status == Status.CONFIRMED:
             now = timezone.now()
@@ -342,6 +360,7 @@ def booking_detail(request, pk: int):
         "has_future": any(d["future"] and d["active"] for d in dates),
         "skipped": _skipped_dates(booking, tz) if access.manage else [],
         "invite_form": CoHostInviteForm(booking=booking) if access.manage else None,
+        "rooms": _rooms_of(booking),
     }
     return render(request, "booking/booking_detail.html", context)
 
