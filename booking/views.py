@@ -634,7 +634,15 @@ def my_bookings(request):
     )
     page = Paginator(bookings, PAGE_SIZE).get_page(request.GET.get("page"))
     query = urlencode({"association": chosen.pk}) if chosen else ""
+    _mine, admin_of = _my_association_ids(request.user)
+    # Invitations to co-host wait here too, not only in the e-mail that announced them.
+    invitations = (
+        CoHost.objects.filter(association_id__in=admin_of, status=CoHost.Status.INVITED)
+        .select_related("association", "booking__association")
+        .order_by("booking__start")[:PAGE_SIZE]
+    )
     context = {
+        "invitations": invitations,
         "page": page,
         "form": form,
         "has_associations": bool(ids) or chosen is not None,

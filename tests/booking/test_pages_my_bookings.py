@@ -117,3 +117,30 @@ def test_it_paginates_with_bounded_queries(client, users, association, room, dja
     assert "Kerho 00" in html and "Kerho 20" not in html
     assert "Page 1 of 3" in html
     assert "Kerho 44" in client.get(URL, {"page": 3}).content.decode()
+
+
+def test_an_admin_sees_the_invitations_waiting_for_an_answer(
+    client, users, association, other_association, room
+):
+    from booking import services as booking_services
+
+    booking = booking_services.booking_create(
+        actor=users.admin,
+        association=association,
+        room=room,
+        title="Syysmarkkinat",
+        start=datetime(2026, 12, 5, 10, tzinfo=HEL),
+        end=datetime(2026, 12, 5, 14, tzinfo=HEL),
+        cohosts=[other_association],
+    ).booking
+    client.force_login(users.outsider)  # the other association's admin
+    with_invitation = client.get("/my/bookings/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Invitations to co-host" in with_invitation
+    assert f'href="/bookings/{booking.pk}/"' in with_invitation
+    booking_services.cohost_respond(
+        actor=users.outsider, booking=booking, association=other_association, accept=True
+    )
+    assert (
+        "Invitations to co-host"
+        not in client.get("/my/bookings/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
