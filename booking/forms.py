@@ -13,7 +13,7 @@ from associations.models import Association
 from associations.permissions import bookable_associations
 from venues.models import Room
 
-from . import plain_rrule
+from . import plain_rrule, series
 from .models import Audience, Category
 from .recurrence import localize
 
@@ -149,19 +149,8 @@ class DetailsMixin(forms.Form):
         help_text=_("Read aloud to those who cannot see the picture."),
     )
 
-    DETAIL_FIELDS = (
-        "is_public",
-        "description",
-        "category",
-        "audience",
-        "remote_url",
-        "expected_attendance",
-        "accessibility_notes",
-        "is_free",
-        "registration_required",
-        "image_url",
-        "image_alt",
-    )
+    # Everything but the title, which the forms ask for first and the services take on its own.
+    DETAIL_FIELDS = tuple(name for name in series.DETAIL_FIELDS if name != "title")
 
     def details(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.DETAIL_FIELDS if name in self.fields}
@@ -258,18 +247,7 @@ class CoHostInviteForm(forms.Form):
 class EventDetailsForm(DetailsMixin):
     """What a co-host may change: the event's public face, not its times or visibility."""
 
-    PUBLIC_FIELDS = (
-        "title",
-        "description",
-        "category",
-        "audience",
-        "accessibility_notes",
-        "is_free",
-        "registration_required",
-        "remote_url",
-        "image_url",
-        "image_alt",
-    )
+    PUBLIC_FIELDS = series.PUBLIC_DETAIL_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
