@@ -31,7 +31,9 @@ def is_member_of(user: User, association: Association) -> bool:
 
 
 def can_book_for(user: User, association: Association) -> bool:
-    """Admins and members of an approved association book for it; coordinators for any."""
+    """Admins and members of an approved association book for it; coordinators for any but an erased one."""
+    if association.status == Association.Status.REMOVED:
+        return False
     if is_coordinator(user):
         return True
     return association.is_approved and is_member_of(user, association)
