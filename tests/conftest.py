@@ -33,6 +33,13 @@ def _skip_postgres_only(request):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 is slow on purpose (about 0.3 s a password here); the suite creates users in
+    # nearly every test, so its hashing alone took most of the run. Production is unaffected.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # A manifest left by a local collectstatic may be stale; tests never depend on one.
     settings.STORAGES = {
