@@ -36,6 +36,7 @@ def test_security_headers_are_sent(client):
         assert response["X-Frame-Options"] == "DENY"
 
 
+@pytest.mark.django_db(transaction=True)  # real commits, so e-mails would really go out
 def test_seed_demo_is_idempotent_and_keeps_its_promises():
     call_command("seed_demo", verbosity=0)
     from associations.models import Association, Membership
@@ -61,6 +62,19 @@ def test_seed_demo_is_idempotent_and_keeps_its_promises():
 
     for username in ("coordinator", "volunteer1", "volunteer2"):
         assert authenticate(username=username, password="tupa-demo-2026") is not None
+
+    # The coordinator's demo inbox: competing requests, a pending association, and a closure
+    # that cancelled a booked date (issue 4).
+    from django.core import mail
+
+    from venues.models import Closure
+
+    assert Association.objects.filter(status="pending").exists()
+    assert Occurrence.objects.filter(room__slug="keittio", status="pending").count() >= 2
+    closure = Closure.objects.get()
+    hit = Occurrence.objects.filter(room=closure.room, start__lt=closure.end, end__gt=closure.start)
+    assert hit.exists() and not hit.exclude(status="cancelled").exists()
+    assert mail.outbox == []  # seeding never e-mails the demo people
 
 
 def test_seed_demo_scale_adds_history_once():
