@@ -137,6 +137,10 @@ def expand(
             raise RecurrenceError(f"A series may have at most {max_count} dates.")
         slot_start = localize(naive, tz)
         slot_end = localize(naive + wall_length, tz)
+        if slot_end <= slot_start:
+            # A start inside the spring gap moves an hour on while an end just after the gap
+            # does not: keep the date's length instead of ending before it starts.
+            slot_end = slot_start + wall_length
         slots.append(Slot(slot_start.astimezone(UTC), slot_end.astimezone(UTC)))
     if not slots:
         raise RecurrenceError("The rule gives no dates.")

@@ -137,6 +137,8 @@ def test_overlap_matches_a_minute_by_minute_model(a, a_len, b, b_len):
 # end falls just after the gap while its start falls inside it.
 @example(day=datetime(2026, 3, 29).date(), hour=3, minute=30, length=120, count=3, interval=1)
 @example(day=datetime(2026, 3, 29).date(), hour=3, minute=45, length=15, count=2, interval=1)
+# A later date of the series lands in the gap (28 March 2027) with its end just after it.
+@example(day=datetime(2027, 3, 21).date(), hour=3, minute=45, length=15, count=2, interval=1)
 def test_weekly_expansion_matches_a_wall_clock_model(day, hour, minute, length, count, interval):
     asked_naive = datetime(day.year, day.month, day.day, hour, minute)
     start = localize(asked_naive, HEL)
