@@ -1,5 +1,6 @@
 """Site-wide promises: health, schema, languages, security headers, demo data."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -92,3 +93,27 @@ def test_unknown_pages_get_the_sites_own_404(client):
     assert response.status_code == 404
     assert b"Page not found" in response.content
     assert b'<html lang="en"' in response.content
+
+
+@pytest.mark.parametrize("path", ["/api/v1/no-such-endpoint", "/api/v1/bookings/-5", "/api/nothing"])
+def test_unknown_api_urls_answer_in_json(client, path):
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_unknown_pages_keep_the_site_layout(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+    assert '<html lang="fi">' in response.content.decode()
+
+
+def test_a_server_error_in_the_api_is_json_too(rf):
+    from tupa.views import server_error
+
+    response = server_error(rf.get("/api/v1/bookings"))
+    assert response.status_code == 500
+    assert json.loads(response.content)["detail"]
+    assert server_error(rf.get("/calendar/"))["Content-Type"].startswith("text/html")

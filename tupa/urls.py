@@ -20,3 +20,8 @@ urlpatterns = [
     path("", include("stats.urls")),
     path("", include("desk.urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "tupa.views.bad_request"
+handler403 = "tupa.views.permission_denied"
+handler404 = "tupa.views.page_not_found"
+handler500 = "tupa.views.server_error"
