@@ -19,3 +19,39 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)
+
+
+# Answers every operation can give besides its own: bad input, no permission, not found
+# (also an unknown page of a list). The bodies follow the contract's error shape.
+COMMON_ERRORS = {
+    "400": 'Invalid input: {"detail": "..."} or {"field": ["message", ...]}',
+    "401": "No or an invalid token where one is needed",
+    "403": "Not allowed for this user",
+    "404": "No such object, or no such page of a list",
+}
+
+
+def document_common_errors(result, generator, request, public):
+    """drf-spectacular postprocessing hook: list the common error answers on every operation."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault(
+        "Error",
+        {
+            "type": "object",
+            "description": '{"detail": "..."}, or messages per field',
+            "additionalProperties": True,
+        },
+    )
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for code, description in COMMON_ERRORS.items():
+                operation["responses"].setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    },
+                )
+    return result

@@ -174,6 +174,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Bookings, calendar and usage statistics of a shared wellbeing house.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tupa.api.document_common_errors",
+    ],
 }
 
 # Security headers on by default; the HTTPS-only ones when not developing.
