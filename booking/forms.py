@@ -170,7 +170,7 @@ class BookingForm(DetailsMixin, TimePatternForm):
         label=_("Room"),
         queryset=Room.objects.filter(is_active=True).select_related("venue"),
         required=False,
-        empty_label=_("(no room: the event is held elsewhere)"),
+        empty_label=_("(choose a room)"),
     )
     extra_rooms = forms.ModelMultipleChoiceField(
         label=_("Also book these rooms at the same time"),
@@ -185,7 +185,7 @@ class BookingForm(DetailsMixin, TimePatternForm):
         label=_("Place, when not in a room"),
         required=False,
         max_length=300,
-        help_text=_("E.g. the village school's yard. Leave the room empty."),
+        help_text=_("E.g. the village school's yard; then choose no room above."),
     )
     cohosts = forms.ModelMultipleChoiceField(
         label=_("Invite other associations to co-host"),
