@@ -22,7 +22,6 @@ from venues.models import Room
 from . import notifications, services
 from .cache import bump_calendar_version_on_commit
 from .models import Booking, Category, CoHost, Occurrence, Status
-from .rules import rule_violations
 
 DETAIL_FIELDS = (
     "title",
@@ -166,12 +165,7 @@ def cohost_invite(*, actor, booking: Booking, associations: Iterable[Association
     """The host invites more associations; each invited admin gets an e-mail after the commit."""
     if not services.may_manage_booking(actor, booking):
         raise PermissionDenied(_("You may not change bookings of this association."))
-    wanted = [a for a in dict.fromkeys(associations) if a.pk != booking.association_id]
-    for association in wanted:
-        if not association.is_approved:
-            raise ValidationError(
-                {"cohosts": [_("%(name)s is not an approved association.") % {"name": association}]}
-            )
+    wanted = services.approved_cohosts(booking.association_id, associations)
     with transaction.atomic():
         already = set(CoHost.objects.filter(booking=booking).values_list("association_id", flat=True))
         created = CoHost.objects.bulk_create(
@@ -208,19 +202,9 @@ def _rematerialise(actor, booking: Booking, start: datetime, end: datetime, rrul
     # The dates not yet started make way for the new pattern (also cancelled ones, so their
     # recurrence ids do not block the new rows); a failed check below rolls this back.
     booking.occurrences.filter(start__gte=now).delete()
-    for each in rooms:
-        errors = rule_violations(slots, services.room_rules(each, slots[0].start, slots[-1].end), now)
-        if errors:
-            if len(rooms) > 1:
-                raise ValidationError(
-                    {
-                        key: [
-                            _("%(room)s: %(message)s") % {"room": each.name, "message": m} for m in messages
-                        ]
-                        for key, messages in errors.items()
-                    }
-                )
-            raise ValidationError(errors)
+    errors = services._rule_errors(rooms, slots)
+    if errors:
+        raise ValidationError(errors)
     conflicts = services._conflicts_in(rooms, slots)
     if conflicts:
         raise services.BookingConflict(conflicts)
@@ -228,16 +212,7 @@ def _rematerialise(actor, booking: Booking, start: datetime, end: datetime, rrul
     if any(s.start in kept for s in slots):
         raise ValidationError({"start": [_("The new pattern repeats a date that has already been held.")]})
 
-    if any(r.requires_approval for r in rooms):
-        status, reason = Status.PENDING, ""
-    elif services._conflicts_in(rooms, slots, statuses=(Status.PENDING,)):
-        status = Status.PENDING
-        reason = _("Another association has asked for the same time; a coordinator decides.")
-    elif any(services._over_fair_share(r, booking.association, slots) for r in rooms):
-        status = Status.PENDING
-        reason = _("This goes beyond the room's weekly hours per association; a coordinator decides.")
-    else:
-        status, reason = Status.CONFIRMED, ""
+    status, reason = services.initial_status(rooms, booking.association, slots)
     created = Occurrence.objects.bulk_create(
         Occurrence(
             booking=booking,

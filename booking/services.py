@@ -183,6 +183,31 @@ def _rule_errors(rooms: Sequence[Room], slots: Sequence[Slot]) -> dict[str, list
     return errors
 
 
+def initial_status(rooms: Sequence[Room], association: Association, slots: Sequence[Slot]) -> tuple[str, str]:
+    """Confirmed at once, or pending for a coordinator, and the reason the volunteers see."""
+    if any(r.requires_approval for r in rooms):
+        return Status.PENDING, ""
+    if _conflicts_in(rooms, slots, statuses=(Status.PENDING,)):
+        return Status.PENDING, _("Another association has asked for the same time; a coordinator decides.")
+    if any(_over_fair_share(r, association, slots) for r in rooms):
+        return Status.PENDING, _(
+            "This goes beyond the room's weekly hours per association; a coordinator decides."
+        )
+    return Status.CONFIRMED, ""
+
+
+def approved_cohosts(host: Association | int, associations: Iterable[Association]) -> list[Association]:
+    """The invited associations, without the host or repeats; each must be approved."""
+    host_id = host if isinstance(host, int) else host.pk
+    wanted = [a for a in dict.fromkeys(associations) if a.pk != host_id]
+    for association in wanted:
+        if not association.is_approved:
+            raise ValidationError(
+                {"cohosts": [_("%(name)s is not an approved association.") % {"name": association}]}
+            )
+    return wanted
+
+
 def _extra_rooms(room: Room | None, extra_rooms: Iterable[Room]) -> list[Room]:
     extra = [r for r in {r.pk: r for r in extra_rooms}.values() if room is None or r.pk != room.pk]
     if not extra:
@@ -232,12 +257,7 @@ def booking_create(
             raise ValidationError({"room": [_("This room does not take bookings.")]})
         tz = room.venue.tz
     slots = expand_or_raise(rrule, start, end, tz)
-    cohosts = [c for c in dict.fromkeys(cohosts) if c.pk != association.pk]
-    for cohost in cohosts:
-        if not cohost.is_approved:
-            raise ValidationError(
-                {"cohosts": [_("%(name)s is not an approved association.") % {"name": cohost}]}
-            )
+    cohosts = approved_cohosts(association, cohosts)
 
     rooms: list[Room] = []
     try:
@@ -262,16 +282,7 @@ def booking_create(
                     if not slots:
                         raise BookingConflict(conflicts)
 
-                if any(r.requires_approval for r in rooms):
-                    status = Status.PENDING
-                elif any(find_conflicts(r, slots, statuses=(Status.PENDING,)) for r in rooms):
-                    status = Status.PENDING
-                    reason = _("Another association has asked for the same time; a coordinator decides.")
-                elif any(_over_fair_share(r, association, slots) for r in rooms):
-                    status = Status.PENDING
-                    reason = _(
-                        "This goes beyond the room's weekly hours per association; a coordinator decides."
-                    )
+                status, reason = initial_status(rooms, association, slots)
 
             booking = Booking.objects.create(
                 association=association,
