@@ -299,7 +299,10 @@ def booking_new(request):
         if booking.status == Status.PENDING:
             messages.warning(request, _("Your request was saved. It waits for a coordinator's approval."))
         else:
-            messages.success(request, _("Booked. The room is yours."))
+            if booking.room_id:
+                messages.success(request, _("Booked. The room is yours."))
+            else:
+                messages.success(request, _("Saved. The event is in the calendar."))
         if result.skipped:
             messages.warning(request, _("Some dates were taken and were skipped; they are listed below."))
         return redirect(booking)

@@ -90,6 +90,9 @@ def test_an_event_held_elsewhere_needs_only_a_place(client, users, association):
     occurrence = Occurrence.objects.get()
     assert occurrence.room is None
     assert occurrence.start == datetime(2026, 12, 5, 10, tzinfo=HEL)
+    page = client.get(response["Location"]).content.decode()
+    assert "Saved. The event is in the calendar." in page  # not "the room is yours"
+    assert "<dt>Where</dt>" in page
     assert "Kyläkoulun piha" in client.get(f"/events/{occurrence.pk}/").content.decode()
 
 
