@@ -12,6 +12,7 @@ each stage's optimum fixed before the next.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -349,22 +350,26 @@ def greedy(problem: Problem) -> Proposal:
     return _proposal(problem, prep, chosen, optimal=False, stages=())
 
 
-def _stage_info(name: str, solver: Any, status: Any, cp_model: Any, seconds: float) -> dict[str, Any]:
+def _stage_info(
+    name: str, solver: Any, status: Any, cp_model: Any, seconds: float, maximise: bool
+) -> dict[str, Any]:
     optimal = status == cp_model.OPTIMAL
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    value = round(solver.objective_value) if found else None
-    bound = round(solver.best_objective_bound) if found else None
+    bound: int | None = None
+    if found:
+        # Objectives are integral: a fractional LP bound rounds towards the found value.
+        raw = solver.best_objective_bound
+        bound = math.floor(raw + 1e-6) if maximise else math.ceil(raw - 1e-6)
     info: dict[str, Any] = {
         "name": name,
-        "value": value,
+        "value": None,
         "bound": bound,
         "optimal": optimal,
         "seconds": round(seconds, 3),
         "status": solver.status_name(status),
         "work": round(solver.deterministic_time, 3),  # the solver's deterministic time units
     }
-    if found and not optimal and value is not None and bound is not None:
-        info["gap"] = abs(bound - value)
+    if found and not optimal:
         info["note"] = "time limit reached: best found kept, not proven optimal"
     return info
 
@@ -440,7 +445,7 @@ def allocate(problem: Problem, *, _tuning: dict[str, Any] | None = None) -> Prop
     all_optimal = True
     for (name, expr, maximise), share in zip(stages, shares, strict=True):
         stage_start = time.monotonic()
-        budget = max((deadline - stage_start) * share, 0.05)
+        budget = max((deadline - stage_start) * share, 0.01)
         if not cands:
             infos.append({"name": name, "value": 0, "bound": 0, "optimal": True, "seconds": 0.0})
             continue
@@ -470,19 +475,23 @@ def allocate(problem: Problem, *, _tuning: dict[str, Any] | None = None) -> Prop
             setattr(params, key, val)
         status = solver.solve(model)
         seconds = time.monotonic() - stage_start
-        info = _stage_info(name, solver, status, cp_model, seconds)
+        info = _stage_info(name, solver, status, cp_model, seconds, maximise)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             current = {i for i in range(len(cands)) if solver.boolean_value(x[i])}
         else:
             info["note"] = "no solution within the time limit: the previous stage's allocation kept"
         value = _value(stages, name, current, cands, prep, problem)
         info["value"] = value
-        if info["bound"] is None:
-            info["bound"] = value
+        if info["bound"] is not None and not info["optimal"]:
+            info["gap"] = abs(info["bound"] - value)
+        # With no solution of its own the solver's bound is not worth printing: None says
+        # "unknown" rather than claim the kept value is proven.
         if not info["optimal"]:
             all_optimal = False
         if solver.wall_time >= params.max_time_in_seconds * 0.99 and not info["optimal"]:
-            info["note"] = info.get("note", "") + "; stopped by the wall clock (machine busy)"
+            info["note"] = "; ".join(
+                filter(None, [info.get("note"), "stopped by the wall clock (machine busy)"])
+            )
         infos.append(info)
         # Fix this stage's value (as a bound, so the found allocation stays feasible).
         if maximise:
