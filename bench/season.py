@@ -124,10 +124,11 @@ def stage_summary(proposal: Proposal) -> str:
     parts = []
     for stage in proposal.stages:
         if stage["optimal"]:
-            parts.append(f"{stage['name']}={stage['value']} optimal")
+            parts.append(f"{stage['name']}={stage['value']} optimal ({stage['seconds']:.2f} s)")
         else:
             parts.append(
                 f"{stage['name']}={stage['value']} bound {stage['bound']} gap {stage.get('gap', '?')}"
+                f" ({stage['seconds']:.2f} s, {stage.get('note', '')})"
             )
     return "; ".join(parts)
 
@@ -139,6 +140,7 @@ INSTANCES = [
     ("200 applications, 10 rooms, cap 4 h", 201, 200, 10, 240),
     ("500 applications, 20 rooms", 500, 500, 20, None),
     ("500 applications, 10 rooms", 510, 500, 10, None),
+    ("500 applications, 5 rooms, cap 3 h", 505, 500, 5, 180),
 ]
 
 
@@ -166,6 +168,8 @@ def main() -> None:
             )
         verdict = "proven optimal" if proposal.optimal else "NOT proven optimal"
         print(f"  solver {verdict}: {stage_summary(proposal)}")
+    load = " ".join(f"{v:.2f}" for v in os.getloadavg())
+    print(f"\nload average {load} at the end")
 
 
 if __name__ == "__main__":
