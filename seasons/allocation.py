@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -417,33 +417,67 @@ def allocate(problem: Problem, *, _tuning: dict[str, Any] | None = None) -> Prop
             model.add(y >= member)
         served[assoc] = y
 
-    # (name, expression, maximise?)
-    stages: list[tuple[str, Any, bool]] = []
+    # Each stage: (name, expression, maximise?, the same objective computed from candidates).
+    assoc_of = {app.id: app.association for app in apps}
+    prio_of = {app.id: app.priority for app in apps}
+    rank = {app.id: r for r, app in enumerate(apps)}
+    n = len(apps)
+    stages: list[tuple[str, Any, bool, Callable[[list[_Candidate]], int]]] = []
     if any(app.priority > 0 for app in apps):
         stages.append(
-            ("priority", sum(app.priority * granted[app.id] for app in apps if app.id in granted), True)
+            (
+                "priority",
+                sum(app.priority * granted[app.id] for app in apps if app.id in granted),
+                True,
+                lambda picked: sum(prio_of[c.application] for c in picked),
+            )
         )
-    stages.append(("associations", sum(served.values()), True))
-    stages.append(("applications", sum(granted.values()), True))
-    stages.append(("preference", sum((c.wish or 0) * x[i] for i, c in enumerate(cands)), False))
-    # Tie-break among equally good proposals: earlier wishes and grants to lower application
-    # ids (earlier applications) first. Weights are distinct per (application rank, wish), so
-    # most ties vanish; the solver itself is deterministic for the rest.
-    rank = {app.id: r for r, app in enumerate(apps)}
     stages.append(
         (
-            "tie_break",
-            sum((rank[c.application] * 6 + (c.wish or 0)) * x[i] for i, c in enumerate(cands)),
-            False,
+            "associations",
+            sum(served.values()),
+            True,
+            lambda picked: len({assoc_of[c.application] for c in picked}),
         )
     )
-    shares = [0.25] * (len(stages) - 2) + [0.8, 1.0]
+    stages.append(("applications", sum(granted.values()), True, len))
+    stages.append(
+        (
+            "preference",
+            sum((c.wish or 0) * x[i] for i, c in enumerate(cands)),
+            False,
+            lambda picked: sum(c.wish or 0 for c in picked),
+        )
+    )
+    # Tie-break among proposals equal on all of the above, in two more stages: first the
+    # earlier applications (lower ids, in arrival order) are the ones granted (smallest sum of
+    # id ranks), then the earlier an application, the more its wish position weighs, so an
+    # earlier application gets the earlier wish. Staged, so the order provably holds; what
+    # ties remain the solver settles deterministically (one worker, work-based limit).
+    stages.append(
+        (
+            "tie_break_granted",
+            sum(rank[c.application] * x[i] for i, c in enumerate(cands)),
+            False,
+            lambda picked: sum(rank[c.application] for c in picked),
+        )
+    )
+    stages.append(
+        (
+            "tie_break_wishes",
+            sum((n - rank[c.application]) * (c.wish or 1) * x[i] for i, c in enumerate(cands)),
+            False,
+            lambda picked: sum((n - rank[c.application]) * (c.wish or 1) for c in picked),
+        )
+    )
+    # Shares of the time left: the early stages are quick; preference needs the most.
+    shares = [0.25] * (len(stages) - 3) + [0.8, 0.5, 1.0]
 
     # Start from a deterministic greedy allocation, so every stage has a feasible hint.
     current = _greedy(problem, prep, [app.id for app in apps])
     infos: list[dict[str, Any]] = []
     all_optimal = True
-    for (name, expr, maximise), share in zip(stages, shares, strict=True):
+    for (name, expr, maximise, evaluate), share in zip(stages, shares, strict=True):
         stage_start = time.monotonic()
         budget = max((deadline - stage_start) * share, 0.01)
         if not cands:
@@ -480,7 +514,7 @@ def allocate(problem: Problem, *, _tuning: dict[str, Any] | None = None) -> Prop
             current = {i for i in range(len(cands)) if solver.boolean_value(x[i])}
         else:
             info["note"] = "no solution within the time limit: the previous stage's allocation kept"
-        value = _value(stages, name, current, cands, prep, problem)
+        value = evaluate([cands[i] for i in sorted(current)])  # from the allocation, not a float
         info["value"] = value
         if info["bound"] is not None and not info["optimal"]:
             info["gap"] = abs(info["bound"] - value)
@@ -499,29 +533,6 @@ def allocate(problem: Problem, *, _tuning: dict[str, Any] | None = None) -> Prop
         else:
             model.add(expr <= value)
     return _proposal(problem, prep, current, optimal=all_optimal, stages=tuple(infos))
-
-
-def _value(
-    stages: list[tuple[str, Any, bool]],
-    name: str,
-    chosen: set[int],
-    cands: list[_Candidate],
-    prep: _Prepared,
-    problem: Problem,
-) -> int:
-    """A stage's objective recomputed from the allocation itself (not the solver's float)."""
-    apps = {app.id: app for app in problem.applications}
-    picked = [cands[i] for i in sorted(chosen)]
-    if name == "priority":
-        return sum(apps[c.application].priority for c in picked)
-    if name == "associations":
-        return len({apps[c.application].association for c in picked})
-    if name == "applications":
-        return len(picked)
-    if name == "preference":
-        return sum(c.wish or 0 for c in picked)
-    rank = {app_id: r for r, app_id in enumerate(sorted(apps))}
-    return sum(rank[c.application] * 6 + (c.wish or 0) for c in picked)
 
 
 # --- explanations ------------------------------------------------------------------------

@@ -238,7 +238,7 @@ def crowded(seed: int, count: int, rooms: int = 6) -> Problem:
 def test_a_crowded_season_is_proven_optimal_the_same_twice_and_beats_first_come_first_served() -> None:
     problem = crowded(7, 150)
     first, second = allocate(problem), allocate(problem)
-    assert first.optimal and [s["optimal"] for s in first.stages] == [True] * 4
+    assert first.optimal and [s["optimal"] for s in first.stages] == [True] * 5
     assert (first.grants, first.refusals, first.explanations) == (
         second.grants,
         second.refusals,
@@ -267,3 +267,17 @@ def test_the_time_limit_falls_back_to_the_best_found_and_says_so() -> None:
             or "no solution" in stage.get("note", "")
         )
     assert proposal.optimal == all(stage["optimal"] for stage in proposal.stages)
+
+
+def test_ties_go_to_the_earlier_application() -> None:
+    # Equal on every objective either way: the earlier application (lower id) is granted,
+    # and of two that both get a wish, the earlier one gets its first.
+    alone = (Application(7, 1, 10, (slot(TUE, 17, 19),)), Application(3, 2, 10, (slot(TUE, 17, 19),)))
+    assert granted(allocate(Problem(rooms=(HALL,), applications=alone))) == {3: 1}
+    both = (
+        Application(7, 1, 10, (slot(TUE, 17, 19), slot(WED, 17, 19))),
+        Application(3, 2, 10, (slot(TUE, 17, 19), slot(WED, 17, 19))),
+    )
+    proposal = allocate(Problem(rooms=(HALL,), applications=both))
+    assert granted(proposal) == {3: 1, 7: 2}
+    assert proposal.explanations[0].blockers == ((1, (3,)),)

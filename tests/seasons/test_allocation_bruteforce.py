@@ -73,21 +73,26 @@ def options(problem: Problem, app: Application) -> list[tuple[int | None, Slot] 
     return result
 
 
-def vector(problem: Problem, chosen: dict[int, tuple[int | None, Slot]]) -> tuple[int, int, int, int]:
+def vector(problem: Problem, chosen: dict[int, tuple[int | None, Slot]]) -> tuple[int, ...]:
+    """The contract's objectives in order, each as "more is better", then the tie-break the
+    module documents: earlier applications granted, then earlier wishes for earlier ones."""
     apps = {a.id: a for a in problem.applications}
+    rank = {app_id: r for r, app_id in enumerate(sorted(apps))}
     priority = sum(apps[a].priority for a in chosen)
     associations = len({apps[a].association for a in chosen})
     positions = sum(position or 0 for position, _ in chosen.values())
-    return (priority, associations, len(chosen), -positions)
+    ranks = sum(rank[a] for a in chosen)
+    weighted = sum((len(apps) - rank[a]) * (position or 1) for a, (position, _) in chosen.items())
+    return (priority, associations, len(chosen), -positions, -ranks, -weighted)
 
 
-def brute_force(problem: Problem) -> tuple[int, int, int, int] | None:
+def brute_force(problem: Problem) -> tuple[int, ...] | None:
     """The best objective vector over every allocation keeping the rules, None if none does."""
     apps = sorted(problem.applications, key=lambda a: a.id)
     buffers = {r.id: r.buffer_minutes for r in problem.rooms}
     association = {a.id: a.association for a in apps}
     choices = [options(problem, app) for app in apps]
-    best: list[tuple[int, int, int, int] | None] = [None]
+    best: list[tuple[int, ...] | None] = [None]
     chosen: dict[int, tuple[int | None, Slot]] = {}
     minutes: dict[int, int] = defaultdict(int)
 
@@ -119,7 +124,7 @@ def brute_force(problem: Problem) -> tuple[int, int, int, int] | None:
     return best[0]
 
 
-def proposal_vector(problem: Problem, proposal: Proposal) -> tuple[int, int, int, int]:
+def proposal_vector(problem: Problem, proposal: Proposal) -> tuple[int, ...]:
     return vector(problem, {g.application: (g.wish, g.slot) for g in proposal.grants})
 
 
