@@ -504,7 +504,8 @@ def allocate(problem: Problem, *, _tuning: dict[str, Any] | None = None) -> Prop
         # 50 s with the default level 1 on one worker).
         params.linearization_level = 2
         params.max_deterministic_time = budget
-        params.max_time_in_seconds = budget * 1.5
+        # Never past the run's own deadline, whatever the work budget says.
+        params.max_time_in_seconds = max(min(budget * 1.5, deadline - stage_start), 0.01)
         for key, val in (_tuning or {}).items():
             setattr(params, key, val)
         status = solver.solve(model)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import replace
 
 import pytest
@@ -258,7 +259,11 @@ def test_a_crowded_season_is_proven_optimal_the_same_twice_and_beats_first_come_
 
 def test_the_time_limit_falls_back_to_the_best_found_and_says_so() -> None:
     problem = replace(crowded(8, 400, rooms=8), time_limit_seconds=0.02)
+    began = time.monotonic()
     proposal = allocate(problem)
+    # Building the model takes its own fraction of a second; the solving keeps to the limit.
+    assert sum(stage["seconds"] for stage in proposal.stages) < 0.02 + 0.5
+    assert time.monotonic() - began < 10
     assert check(problem, proposal) == []
     for stage in proposal.stages:
         assert (
