@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import replace
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from seasons.allocation import (
@@ -200,7 +200,7 @@ def problems(draw: st.DrawFn) -> Problem:
     )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None)
 @given(problems())
 def test_the_solver_reaches_the_brute_force_optimum_and_keeps_every_rule(problem: Problem) -> None:
     best = brute_force(problem)
@@ -248,7 +248,7 @@ def assert_explained(problem: Problem, proposal: Proposal) -> None:
     assert explained == {a for a, w in granted_wish.items() if w is not None and w > 1}
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None)
 @given(problems())
 def test_allocating_twice_gives_the_same_proposal(problem: Problem) -> None:
     try:
