@@ -130,13 +130,13 @@ def proposal_vector(problem: Problem, proposal: Proposal) -> tuple[int, ...]:
 
 # --- random small seasons ----------------------------------------------------------------
 
-times = st.integers(15 * 2, 21 * 2).map(lambda half_hours: half_hours * 30)
+times = st.integers(16 * 2, 20 * 2).map(lambda half_hours: half_hours * 30)
 
 
 @st.composite
 def slots(draw: st.DrawFn, rooms: int) -> Slot:
     start = draw(times)
-    length = draw(st.sampled_from([30, 60, 90, 120, 180]))
+    length = draw(st.sampled_from([30, 60, 60, 90, 120, 150]))
     return Slot(
         draw(st.integers(1, rooms)), draw(st.sampled_from(WEEKDAYS)), start, min(start + length, 1440)
     )
@@ -149,19 +149,19 @@ def problems(draw: st.DrawFn) -> Problem:
     for room_id in range(1, room_count + 1):
         hours = {}
         for day in WEEKDAYS:
-            if draw(st.integers(0, 5)):  # now and then a room is closed that evening
+            if draw(st.integers(0, 7)):  # now and then a room is closed that evening
                 hours[day] = ((draw(st.sampled_from([15 * 60, 16 * 60, 17 * 60])), 22 * 60),)
         rooms.append(
             Room(
                 id=room_id,
-                capacity=draw(st.sampled_from([6, 12, 25])),
+                capacity=draw(st.sampled_from([8, 15, 25])),
                 buffer_minutes=draw(st.sampled_from([0, 0, 15, 30])),
                 open_hours=hours,
-                min_minutes=draw(st.sampled_from([None, 60])),
-                max_minutes=draw(st.sampled_from([None, 150])),
+                min_minutes=draw(st.sampled_from([None, None, 45])),
+                max_minutes=draw(st.sampled_from([None, None, 120])),
             )
         )
-    count = draw(st.integers(1, 7))
+    count = draw(st.integers(2, 7))
     use_priorities = draw(st.booleans())
     apps = []
     for app_id in range(1, count + 1):
@@ -172,7 +172,7 @@ def problems(draw: st.DrawFn) -> Problem:
             Application(
                 id=app_id * 10 + draw(st.integers(0, 3)),  # ids with gaps, not 1..n
                 association=draw(st.integers(1, 4)),
-                group_size=draw(st.integers(1, 20)),
+                group_size=draw(st.integers(1, 16)),
                 wishes=wishes,
                 priority=draw(st.sampled_from([0, 0, 1, 2])) if use_priorities else 0,
             )
@@ -183,7 +183,7 @@ def problems(draw: st.DrawFn) -> Problem:
     )
     pins = []
     for app in apps:
-        kind = draw(st.integers(0, 12))
+        kind = draw(st.integers(0, 20))
         if kind == 0:
             pins.append(Pin(app.id, refuse=True))
         elif kind == 1 and app.wishes:
@@ -195,7 +195,7 @@ def problems(draw: st.DrawFn) -> Problem:
         applications=tuple(apps),
         unavailable=unavailable,
         pins=tuple(pins),
-        weekly_cap_minutes=draw(st.sampled_from([None, None, 90, 120, 180])),
+        weekly_cap_minutes=draw(st.sampled_from([None, None, 90, 150, 240])),
         time_limit_seconds=10.0,
     )
 
