@@ -7,7 +7,13 @@ hard rule of a proposal and is the last safety check before publishing.
 The allocation is solved with OR-Tools CP-SAT (see ../shared/DEPENDENCIES.md for why this
 formulation): one boolean per feasible (application, wish), at most one per application,
 no-overlap as clique constraints, and the contract's lexicographic objective as staged solves,
-each stage's optimum fixed before the next.
+each stage's optimum fixed before the next: (0) priority-weighted grants when any priority is
+set, (1) associations served, (2) applications granted, (3) smallest sum of granted wish
+positions, then two tie-break stages (earlier applications granted; earlier wishes for
+earlier applications). One solver worker with a work-based limit makes the answer the same on
+every run; each stage reports whether it was proven optimal, its bound and the gap. With the
+model's tight linear relaxation (linearization level 2) 500 applications are proven optimal
+in about two seconds (bench/season.py).
 """
 
 from __future__ import annotations
