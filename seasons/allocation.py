@@ -380,7 +380,7 @@ def _stage_info(
     return info
 
 
-def allocate(problem: Problem, *, _tuning: dict[str, Any] | None = None) -> Proposal:
+def allocate(problem: Problem) -> Proposal:
     """The proposal that maximises, in this order, (0) the priority-weighted number of granted
     applications when any priority is set, (1) associations served, (2) applications granted,
     (3) preference (smallest sum of granted wish positions); ties broken deterministically."""
@@ -512,8 +512,6 @@ def allocate(problem: Problem, *, _tuning: dict[str, Any] | None = None) -> Prop
         params.max_deterministic_time = budget
         # Never past the run's own deadline, whatever the work budget says.
         params.max_time_in_seconds = max(min(budget * 1.5, deadline - stage_start), 0.01)
-        for key, val in (_tuning or {}).items():
-            setattr(params, key, val)
         status = solver.solve(model)
         seconds = time.monotonic() - stage_start
         info = _stage_info(name, solver, status, cp_model, seconds, maximise)
