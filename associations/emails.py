@@ -1,9 +1,11 @@
 """E-mails about associations. Called from services after the transaction commits."""
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from tupa import mail
 
 
 def _absolute(path: str) -> str:
@@ -16,7 +18,7 @@ def _send(template: str, context: dict, recipients: list[str]) -> None:
         return
     subject = render_to_string(f"associations/emails/{template}_subject.txt", context).strip()
     body = render_to_string(f"associations/emails/{template}.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    mail.queue(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
 
 
 def _registrant_addresses(association) -> list[str]:

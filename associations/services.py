@@ -64,7 +64,7 @@ def association_register(
         .exclude(email="")
         .values_list("email", flat=True)
     )
-    transaction.on_commit(lambda: emails.send_registered(association, coordinator_emails))
+    transaction.on_commit(lambda: emails.send_registered(association, coordinator_emails), robust=True)
     return association
 
 
@@ -81,7 +81,7 @@ def _decide(*, actor, association: Association, status: str, reason: str) -> Ass
     association.decided_at = timezone.now()
     association.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
     _audit(actor=actor, action=f"association.{status}", association=association, message=reason)
-    transaction.on_commit(lambda: emails.send_decision(association))
+    transaction.on_commit(lambda: emails.send_decision(association), robust=True)
     return association
 
 
@@ -125,7 +125,7 @@ def membership_invite(
     Invitation.objects.filter(association=association, email__iexact=email, accepted_at__isnull=True).delete()
     invitation = Invitation.objects.create(association=association, email=email, role=role, invited_by=actor)
     _audit(actor=actor, action="membership.invited", association=association, message=email, role=role)
-    transaction.on_commit(lambda: emails.send_invitation(invitation))
+    transaction.on_commit(lambda: emails.send_invitation(invitation), robust=True)
     return invitation
 
 

@@ -34,4 +34,4 @@ def bump_calendar_version() -> None:
 
 def bump_calendar_version_on_commit() -> None:
     """For use inside a write transaction: bump only once the data is visible to readers."""
-    transaction.on_commit(bump_calendar_version)
+    transaction.on_commit(bump_calendar_version, robust=True)

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from associations.models import Membership
+from tupa import mail
 
 from .feeds import booking_calendar
 from .models import Booking
@@ -65,7 +66,7 @@ def send(booking_id: int, event: str, association_id: int | None = None, **conte
         )
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to)
     message.attach(f"booking-{booking.pk}.ics", booking_calendar(booking), "text/calendar")
-    message.send(fail_silently=False)
+    mail.queue(message)
 
 
 def after_commit(
@@ -81,8 +82,9 @@ def after_commit(
         except Exception:  # noqa: BLE001 - a mail server outage must not undo a booking
             log.exception("could not send %s e-mail for booking %s", event, booking.pk)
 
-    transaction.on_commit(_send)
-    transaction.on_commit(_bump_calendar)
+    # robust: after the commit nothing may turn the saved booking into an error answer.
+    transaction.on_commit(_send, robust=True)
+    transaction.on_commit(_bump_calendar, robust=True)
 
 
 def _bump_calendar() -> None:

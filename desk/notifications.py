@@ -16,6 +16,7 @@ from django.utils import translation
 
 from associations.models import Association
 from booking.notifications import recipients
+from tupa import mail
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ def send(association_id: int, event: str, title: str, context: dict, extra_to: l
             f"desk/email/{event}.txt",
             {"association": association, "SITE_URL": settings.SITE_URL, **context},
         )
-    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to).send(fail_silently=False)
+    mail.queue(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to))
 
 
 def after_commit(
@@ -51,4 +52,4 @@ def after_commit(
         except Exception:  # noqa: BLE001 - a mail outage must not undo a decision
             log.exception("could not send desk %s e-mail to association %s", event, association.pk)
 
-    transaction.on_commit(_send)
+    transaction.on_commit(_send, robust=True)

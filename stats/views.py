@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import date, timedelta
 
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -10,6 +9,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
+
+from tupa import csvsafe
 
 from . import charts
 from .forms import StatsPageForm
@@ -124,8 +125,7 @@ def stats_csv(request: HttpRequest, name: str) -> HttpResponse:
     data = form.cleaned_data
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="tupa-{name}-{data["start"]}-{data["end"]}.csv"'
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)
     writer.writerow(headers)
-    for row in rows:
-        writer.writerow(["" if cell is None else cell for cell in row])
+    writer.writerows(rows)
     return response

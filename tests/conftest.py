@@ -49,6 +49,13 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    # E-mail tasks run on the spot, so tests see them in mail.outbox; the fault tests
+    # (tests/faults) use the database queue and a real worker instead.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
     yield

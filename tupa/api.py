@@ -28,6 +28,8 @@ COMMON_ERRORS = {
     "401": "No or an invalid token where one is needed",
     "403": "Not allowed for this user",
     "404": "No such object, or no such page of a list",
+    "429": "Too many writes with this token: wait the Retry-After seconds",
+    "503": "The database is unreachable just now: try again after Retry-After seconds",
 }
 
 

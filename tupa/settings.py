@@ -44,10 +44,14 @@ INSTALLED_APPS = [
     "booking",
     "desk",
     "stats",
+    "tupa",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tupa.unavailable.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -91,9 +95,40 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The cache holds only what can be rebuilt: Redis down or slow is a miss, not a 500.
+    CACHES["default"]["BACKEND"] = "tupa.cache.FailSoftRedisCache"
+# Counters that must hold across all app servers (sign-in limits, API write throttling)
+# live in the database: it is shared by every server already, and the requests they guard
+# (sign-ins, writes) need the database anyway, so this store adds no way to fail.
+CACHES["ratelimit"] = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "tupa_ratelimit_cache",
+    # Culling drops a third of the rows when full; counters lost that way are limits lost.
+    "OPTIONS": {"MAX_ENTRIES": 200_000, "CULL_FREQUENCY": 10},
+}
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tupa <tupa@localhost>")
+# A mail server that hangs must not hold a worker (or, with immediate tasks, a request) for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+
+# E-mail goes through a task queue (tupa/mail.py). Production: the database queue, sent by
+# the Procfile's worker (`manage.py worker`), retried with backoff when the mail server
+# refuses. `make run` (DEBUG) sends on the spot, so a developer needs no worker.
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="immediate" if DEBUG else "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+            "dummy": "django_tasks.backends.dummy.DummyBackend",
+        }[TASKS_BACKEND]
+    }
+}
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=8)
+EMAIL_RETRY_BASE_SECONDS = env.float("EMAIL_RETRY_BASE_SECONDS", default=30)
+EMAIL_RETRY_MAX_SECONDS = env.float("EMAIL_RETRY_MAX_SECONDS", default=3600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -116,6 +151,10 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
 }
+ACCOUNT_ADAPTER = "tupa.accounts.AccountAdapter"
+# Behind a load balancer, the client's address is in X-Forwarded-For: say how many proxies to trust,
+# or every sign-in would share the balancer's address and its limits.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 LOGIN_REDIRECT_URL = "/my/"
 LOGIN_URL = "/accounts/login/"
 
@@ -168,6 +207,9 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "tupa.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Writes per token, counted in the database (tupa/ratelimits.py says why).
+    "DEFAULT_THROTTLE_CLASSES": ["tupa.ratelimits.WriteRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"write": env.str("API_WRITE_RATE", default="60/minute")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tupa API",

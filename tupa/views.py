@@ -1,9 +1,14 @@
+import sys
+
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
+
+from . import unavailable
+from .cache import cache_status
 
 
 def home(request):
@@ -12,14 +17,20 @@ def home(request):
 
 @never_cache
 def healthz(request):
-    # The load balancer asks: are the app and its database answering?
+    # The load balancer asks: are the app and its database answering? The cache is
+    # reported too, but Tupa serves without it, so it alone never makes this a 503.
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        database = "ok"
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok"})
+        database = "unavailable"
+    body = {"status": "ok" if database == "ok" else "error", "database": database, "cache": cache_status()}
+    response = JsonResponse(body, status=200 if database == "ok" else 503)
+    if database != "ok":
+        response["Retry-After"] = str(unavailable.RETRY_AFTER_SECONDS)
+    return response
 
 
 # Error pages. The API promises JSON errors ({"detail": ...}, CONTRACT.md) even for a URL no
@@ -49,6 +60,9 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
+    # Also the last stop for a database outage raised in a middleware (sessions, users).
+    if unavailable.is_unavailable(sys.exc_info()[1]):
+        return unavailable.response(request)
     if _is_api(request):
         return JsonResponse({"detail": _("Something went wrong on our side. Please try again.")}, status=500)
     return defaults.server_error(request)
