@@ -66,10 +66,13 @@ def generated_dates(rule: str, dtstart: datetime, tz: ZoneInfo) -> list[datetime
     except RecurrenceError:
         return [localize(local_start, tz)]
     dates = []
-    for naive in rule_set:
-        dates.append(localize(naive, tz))
-        if len(dates) >= MAX_EXPANDED:
-            break
+    try:
+        for naive in rule_set:
+            dates.append(localize(naive, tz))
+            if len(dates) >= MAX_EXPANDED:
+                break
+    except RecurrenceError:  # stored before it was refused: render what it gave
+        pass
     # RFC 5545: DTSTART is always the first instance, even when the rule would not produce it.
     first = localize(local_start, tz)
     if first not in dates:

@@ -7,17 +7,24 @@ venue's zone, so a weekly 18:00 stays at 18:00 across daylight-saving changes.
 from __future__ import annotations
 
 import re
+import time as _clock
+import types
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from dateutil import rrule as _du_rrule
 from dateutil.rrule import rrulestr
 
 ALLOWED_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
 # Parts that would repeat more often than once a day, or that we cannot honour.
 FORBIDDEN_PARTS = {"BYHOUR", "BYMINUTE", "BYSECOND"}
 MAX_OCCURRENCES = 500
+# How far ahead a rule's dates are looked for (see local_dates).
+HORIZON_YEARS = 50
+# CPU seconds one expansion may spend looking for dates (the contract: 5 s a request).
+TIME_BUDGET = 1.0
 
 
 class RecurrenceError(ValueError):
@@ -85,15 +92,80 @@ def until_instant(value: str, tz: ZoneInfo) -> datetime:
 
 
 def local_dates(rule: str, local_start: datetime, tz: ZoneInfo) -> Iterator[datetime]:
-    """The naive wall-clock dates `rule` generates from the naive `local_start`."""
+    """The naive wall-clock dates `rule` generates from the naive `local_start`.
+
+    Bounded (see `_BoundedRule`): the search ends `HORIZON_YEARS` after the start or after
+    `TIME_BUDGET` seconds, whichever comes first, and the dates found by then are all.
+    """
     parts = parse_rule(rule)
     if "UNTIL" in parts:
         parts["UNTIL"] = _until_local(parts["UNTIL"], tz).strftime("%Y%m%dT%H%M%S")
     text = ";".join(f"{k}={v}" for k, v in parts.items())
     try:
-        return iter(rrulestr(text, dtstart=local_start, forceset=True))
-    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        parsed = rrulestr(text, dtstart=local_start)
+        bounded = _BoundedRule.of(parsed, horizon_year=local_start.year + HORIZON_YEARS)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
         raise RecurrenceError(f"The recurrence rule is not valid: {exc}") from None
+    return _dates(bounded)
+
+
+def _dates(rule: _BoundedRule) -> Iterator[datetime]:
+    iterator = rule._iter()
+    while True:
+        try:
+            yield next(iterator)
+        except (StopIteration, _HorizonReached):
+            return
+        except (ValueError, OverflowError) as exc:  # e.g. a date past the year 9999
+            raise RecurrenceError(f"The recurrence rule is not valid: {exc}") from None
+
+
+class _HorizonReached(Exception):
+    pass
+
+
+class _BoundedInfo(_du_rrule._iterinfo):
+    # dateutil calls rebuild() at least once a month of the search, matches or not.
+    def rebuild(self, year, month):
+        rule = self.rrule
+        if year > rule.horizon_year or _clock.monotonic() > rule.deadline:
+            raise _HorizonReached
+        return super().rebuild(year, month)
+
+
+class _BoundedRule(_du_rrule.rrule):
+    """dateutil's rrule with an end to its search.
+
+    dateutil looks for matches until the year 9999 and checks UNTIL only on a match, so a
+    rule that never matches (FREQ=DAILY;BYSETPOS=2, BYMONTH=2;BYMONTHDAY=30) cost 5-10 s
+    of CPU per request. Its search loop (`rrule._iter`) is reused unchanged with one name
+    rebound, `_iterinfo`, whose `rebuild()` stops the search at the horizon or deadline.
+    """
+
+    horizon_year: int = 9999
+    deadline: float = float("inf")
+
+    _iter = types.FunctionType(
+        _du_rrule.rrule._iter.__code__,
+        {**vars(_du_rrule), "_iterinfo": _BoundedInfo},
+        "_iter",
+    )
+
+    @classmethod
+    def of(cls, parsed: _du_rrule.rrule, *, horizon_year: int) -> _BoundedRule:
+        kwargs = {
+            "interval": parsed._interval,
+            "count": parsed._count,
+            "dtstart": parsed._dtstart,
+            "freq": parsed._freq,
+            "until": parsed._until,
+            "wkst": parsed._wkst,
+            **parsed._original_rule,
+        }
+        bounded = cls(**kwargs)
+        bounded.horizon_year = min(horizon_year, 9999)
+        bounded.deadline = _clock.monotonic() + TIME_BUDGET
+        return bounded
 
 
 def expand(
@@ -143,7 +215,12 @@ def expand(
             slot_end = slot_start + wall_length
         slots.append(Slot(slot_start.astimezone(UTC), slot_end.astimezone(UTC)))
     if not slots:
-        raise RecurrenceError("The rule gives no dates.")
+        raise RecurrenceError(f"The rule gives no dates in the {HORIZON_YEARS} years after the start.")
+    if "COUNT" in parts and len(slots) < int(parts["COUNT"]):
+        raise RecurrenceError(
+            f"The rule gives only {len(slots)} of its {parts['COUNT']} dates "
+            f"in the {HORIZON_YEARS} years after the start."
+        )
     return slots
 
 

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.django_db]
 def test_healthz_answers_when_the_database_does(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
 def test_openapi_schema_is_served(client):

@@ -124,7 +124,7 @@ class FailSoftRedisCache(RedisCache):
 
 
 def cache_status(alias: str = "default") -> str:
-    """"ok", "unavailable" or "local" (a per-process cache, nothing to be down) for /healthz."""
+    """ "ok", "unavailable" or "local" (a per-process cache, nothing to be down) for /healthz."""
     from django.core.cache import caches
 
     backend = caches[alias]

@@ -126,7 +126,8 @@ def deliver(payload: dict, attempt: int = 1) -> str:
         sent = from_payload(payload).send(fail_silently=False)
     except Exception as exc:  # noqa: BLE001 - any failure of the mail server is retried
         return _failed(payload, attempt, exc)
-    log.info("e-mail %s sent to %s (attempt %s)", payload["headers"].get("Message-ID"), payload["to"], attempt)
+    message_id = payload["headers"].get("Message-ID")
+    log.info("e-mail %s sent to %s (attempt %s)", message_id, payload["to"], attempt)
     return "sent" if sent else "nothing to send"
 
 
