@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tupa.text import validate_multi_line, validate_single_line
+
 from .models import Association, Membership
 
 
@@ -16,6 +18,11 @@ class AssociationForm(forms.ModelForm):
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].validators.append(validate_single_line)
+        self.fields["description"].validators.append(validate_multi_line)
+
     def clean_business_id(self) -> str:
         return self.cleaned_data["business_id"].strip()
 
@@ -25,6 +32,7 @@ class RejectForm(forms.Form):
         label=_("Reason for rejecting"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Sent to the registrant."),
+        validators=[validate_multi_line],
     )
 
 
@@ -33,6 +41,7 @@ class ApproveForm(forms.Form):
         label=_("Message to the registrant (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_multi_line],
     )
 
 

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from associations.models import Association
 from associations.permissions import is_coordinator, is_member_of
 from tupa.fields import AwareDateTimeField
+from tupa.text import validate_multi_line, validate_single_line
 from venues.models import Room
 
 from . import services
@@ -131,12 +132,14 @@ class BookingInput(serializers.Serializer):
     rooms = serializers.PrimaryKeyRelatedField(
         queryset=Room.objects.select_related("venue"), many=True, required=False, default=list
     )
-    title = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=200, validators=[validate_single_line])
     start = AwareDateTimeField()
     end = AwareDateTimeField()
     rrule = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     public = serializers.BooleanField(required=False, default=True)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", validators=[validate_multi_line]
+    )
     cohosts = serializers.PrimaryKeyRelatedField(
         queryset=Association.objects.all(), many=True, required=False, default=list
     )
@@ -217,7 +220,9 @@ class BookingView(APIView):
 class CancelInput(serializers.Serializer):
     occurrence = AwareDateTimeField(required=False)
     # "from" is a Python keyword: the field is declared below under its JSON name.
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", validators=[validate_multi_line]
+    )
 
     def get_fields(self):
         fields = super().get_fields()

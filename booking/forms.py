@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association
 from associations.permissions import bookable_associations
+from tupa.text import validate_multi_line, validate_single_line
 from venues.models import Room
 
 from . import plain_rrule, series
@@ -110,12 +111,15 @@ class TimePatternForm(forms.Form):
 
 
 class DetailsMixin(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200, validators=[validate_single_line])
     is_public = forms.BooleanField(
         label=_("Public event: shown with its title in the calendar"), required=False, initial=True
     )
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[validate_multi_line],
     )
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.all(), required=False, empty_label=_("(none)")
@@ -132,6 +136,7 @@ class DetailsMixin(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("E.g. step-free entrance, induction loop, where to park."),
+        validators=[validate_multi_line],
     )
     is_free = forms.BooleanField(label=_("Free of charge"), required=False, initial=True)
     registration_required = forms.BooleanField(label=_("Sign-up required"), required=False)
@@ -147,6 +152,7 @@ class DetailsMixin(forms.Form):
         required=False,
         max_length=300,
         help_text=_("Read aloud to those who cannot see the picture."),
+        validators=[validate_single_line],
     )
 
     # Everything but the title, which the forms ask for first and the services take on its own.
@@ -186,6 +192,7 @@ class BookingForm(DetailsMixin, TimePatternForm):
         required=False,
         max_length=300,
         help_text=_("E.g. the village school's yard; then choose no room above."),
+        validators=[validate_single_line],
     )
     cohosts = forms.ModelMultipleChoiceField(
         label=_("Invite other associations to co-host"),
@@ -297,7 +304,10 @@ class CancelForm(forms.Form):
     scope = forms.ChoiceField(choices=SCOPES, widget=forms.HiddenInput)
     occurrence = forms.IntegerField(required=False, widget=forms.HiddenInput)
     reason = forms.CharField(
-        label=_("Reason (optional, sent to the association)"), required=False, max_length=500
+        label=_("Reason (optional, sent to the association)"),
+        required=False,
+        max_length=500,
+        validators=[validate_multi_line],
     )
 
     def clean(self):

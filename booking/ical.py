@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vDuration, vRecur
 
+from tupa.text import multi_line, one_line
+
 from .recurrence import RecurrenceError, local_dates, localize, parse_rule, until_instant
 
 PRODID = "-//Tupa//Tupa calendar//EN"
@@ -85,15 +87,17 @@ def _vevent(ev: FeedEvent, start: datetime, end: datetime, url: str, **extra) ->
         uid=ev.uid,
         start=start.astimezone(ev.tz),
         end=end.astimezone(ev.tz),
-        summary=ev.summary,
+        # Stored text may hold control characters (saved before they were refused): a raw
+        # line break in a property breaks the whole file.
+        summary=one_line(ev.summary),
         sequence=ev.sequence,
         stamp=(ev.stamp or datetime.now(UTC)).astimezone(UTC),
         last_modified=ev.stamp.astimezone(UTC) if ev.stamp else None,
         status="CONFIRMED",
-        description=ev.description or None,
-        location=ev.location or None,
+        description=multi_line(ev.description) or None,
+        location=one_line(ev.location) or None,
         url=url or ev.url or None,
-        categories=ev.categories,
+        categories=[one_line(c) for c in ev.categories],
         **extra,
     )
     return component
@@ -176,7 +180,7 @@ def render_calendar(
     default_tz: ZoneInfo,
     refresh: timedelta = timedelta(hours=1),
 ) -> bytes:
-    cal = Calendar.new(name=name, prodid=PRODID, description=description or None)
+    cal = Calendar.new(name=one_line(name), prodid=PRODID, description=multi_line(description) or None)
     # Calendar.new invents a random UID; the body must be reproducible for its ETag.
     del cal["UID"]
     cal.add("CALSCALE", "GREGORIAN")

@@ -8,6 +8,7 @@ from associations.models import Association
 from associations.permissions import bookable_associations
 from booking.models import Occurrence, Status
 from booking.recurrence import localize
+from tupa.text import validate_multi_line, validate_single_line
 from venues.models import Room, Venue
 
 from .services import Others
@@ -103,11 +104,17 @@ class ApproveForm(_BookingDatesForm):
         label=_("Message to the association (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_multi_line],
     )
 
 
 class DeclineForm(_BookingDatesForm):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        validators=[validate_multi_line],
+    )
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()
@@ -132,6 +139,7 @@ class ProposalForm(_BookingDatesForm):
         label=_("Message to the association (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_multi_line],
     )
 
     def clean(self):
@@ -153,7 +161,9 @@ class ConflictApproveForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    message = forms.CharField(label=_("Message (optional)"), required=False, max_length=2000)
+    message = forms.CharField(
+        label=_("Message (optional)"), required=False, max_length=2000, validators=[validate_multi_line]
+    )
 
 
 class ClosureForm(forms.Form):
@@ -166,7 +176,7 @@ class ClosureForm(forms.Form):
     )
     start = local_field(_("Start"))
     end = local_field(_("End"))
-    reason = forms.CharField(label=_("Reason"), max_length=300)
+    reason = forms.CharField(label=_("Reason"), max_length=300, validators=[validate_single_line])
 
     def clean(self):
         data = super().clean()
@@ -207,7 +217,7 @@ class WaitlistJoinForm(forms.Form):
     room = SafeModelChoiceField(
         label=_("Room"), queryset=Room.objects.filter(is_active=True).select_related("venue")
     )
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200, validators=[validate_single_line])
     start = local_field(_("Start"))
     end = local_field(_("End"))
 
