@@ -91,6 +91,31 @@ def until_instant(value: str, tz: ZoneInfo) -> datetime:
     return localize(_until_local(value, tz), tz).astimezone(UTC)
 
 
+def canonical_rule(rule: str, tz: ZoneInfo) -> str:
+    """The rule as stored and returned: UNTIL as a UTC date-time (RFC 5545 3.3.10).
+
+    Beside a timed DTSTART with a zone, UNTIL must be a UTC date-time; a bare date
+    (UNTIL=20270525) means the end of that local day, so it is stored as the UTC instant
+    of 23:59:59 there (20270525T205959Z in Helsinki), and a floating local time likewise.
+    Nothing else in the rule changes. A rule that cannot be read is returned unchanged.
+    """
+    text = rule.strip()
+    if not text:
+        return ""
+    try:
+        parts = parse_rule(text)
+        if "UNTIL" not in parts or re.fullmatch(r"\d{8}T\d{6}Z", parts["UNTIL"]):
+            return text
+        until = until_instant(parts["UNTIL"], tz).strftime("%Y%m%dT%H%M%SZ")
+    except RecurrenceError:
+        return text
+    chunks = []
+    for chunk in text.removeprefix("RRULE:").removeprefix("rrule:").split(";"):
+        key = chunk.partition("=")[0].strip().upper()
+        chunks.append(f"UNTIL={until}" if key == "UNTIL" else chunk)
+    return ";".join(chunks)
+
+
 def local_dates(rule: str, local_start: datetime, tz: ZoneInfo) -> Iterator[datetime]:
     """The naive wall-clock dates `rule` generates from the naive `local_start`.
 

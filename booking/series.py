@@ -22,6 +22,7 @@ from venues.models import Room
 from . import notifications, services
 from .cache import bump_calendar_version_on_commit
 from .models import Booking, Category, CoHost, Occurrence, Status
+from .recurrence import canonical_rule
 
 DETAIL_FIELDS = (
     "title",
@@ -226,7 +227,7 @@ def _rematerialise(actor, booking: Booking, start: datetime, end: datetime, rrul
         for s in slots
         for each in rooms
     )
-    booking.rrule = rrule
+    booking.rrule = canonical_rule(rrule, room.venue.tz)
     booking.start, booking.end = slots[0].start, slots[0].end
     booking.status_reason = reason
     return [o for o in created if o.room_id == room.pk]

@@ -25,7 +25,7 @@ from venues.models import Room
 
 from . import notifications
 from .models import AuditEntry, Booking, Category, CoHost, Occurrence, Status
-from .recurrence import RecurrenceError, Slot, expand
+from .recurrence import RecurrenceError, Slot, canonical_rule, expand
 from .rules import ClosedSpan, Hours, RoomRules, rule_violations
 
 EXCLUSION_CONSTRAINT = "occurrence_no_overlap_confirmed"
@@ -257,6 +257,7 @@ def booking_create(
             raise ValidationError({"room": [_("This room does not take bookings.")]})
         tz = room.venue.tz
     slots = expand_or_raise(rrule, start, end, tz)
+    rrule = canonical_rule(rrule or "", tz)
     cohosts = approved_cohosts(association, cohosts)
 
     rooms: list[Room] = []
