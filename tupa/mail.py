@@ -35,13 +35,13 @@ class DeliveryFailed(Exception):
 
 
 def max_attempts() -> int:
-    return int(getattr(settings, "EMAIL_MAX_ATTEMPTS", 8))
+    return int(getattr(settings, "EMAIL_MAX_ATTEMPTS", 12))
 
 
 def retry_delay(attempt: int) -> timedelta:
-    """Exponential backoff: base, 2×base, 4×base …, capped (30 s … 1 h by default)."""
-    base = float(getattr(settings, "EMAIL_RETRY_BASE_SECONDS", 30))
-    cap = float(getattr(settings, "EMAIL_RETRY_MAX_SECONDS", 3600))
+    """Exponential backoff: base, 2×base, 4×base …, capped (10 s … 10 min by default)."""
+    base = float(getattr(settings, "EMAIL_RETRY_BASE_SECONDS", 10))
+    cap = float(getattr(settings, "EMAIL_RETRY_MAX_SECONDS", 600))
     return timedelta(seconds=min(base * 2 ** (attempt - 1), cap))
 
 

@@ -99,3 +99,17 @@ def test_the_worker_survives_a_database_error(monkeypatch, database_queue):
 
     monkeypatch.setattr(db_worker.Worker, "run", broken)
     run_worker()  # logged, not raised: the Procfile's worker waits the outage out
+
+
+def test_a_task_abandoned_mid_attempt_is_run_again(database_queue, smtp_server, settings):
+    # The worker lost the database (or was killed) between claiming a send and recording it.
+    from django.core.mail import EmailMessage
+
+    from tupa import mail
+
+    smtp_server.refusing = False
+    mail.queue(EmailMessage("Tervetuloa", "Hei!", "tupa@example.org", ["a@example.org"]))
+    DBTaskResult.objects.update(status="RUNNING", started_at=timezone.now() - timedelta(minutes=10))
+    run_worker()
+    assert [str(m["Subject"]) for m in smtp_server.received] == ["Tervetuloa"]
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"

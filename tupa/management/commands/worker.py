@@ -2,7 +2,8 @@
 
 Each round sends whatever queued e-mail is due (django-tasks-db's worker in batch mode)
 and, every `--expire-every` seconds, runs `expire_offers`. A database outage is waited
-out, not fatal: the round is logged and tried again, so the worker recovers by itself.
+out, not fatal: the round is logged and tried again, so the worker recovers by itself, and
+a task the outage left half-done is run again (`_requeue_abandoned`).
 """
 
 from __future__ import annotations
@@ -10,11 +11,16 @@ from __future__ import annotations
 import logging
 import signal
 import time
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections, connections
+from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from desk.services import expire_offers
 
@@ -39,6 +45,7 @@ class Command(BaseCommand):
         next_expiry = 0.0
         while self.running:
             try:
+                self._requeue_abandoned()
                 Worker(
                     queue_names=["default"],
                     interval=0,
@@ -63,6 +70,18 @@ class Command(BaseCommand):
             if once:
                 return
             time.sleep(interval)
+
+    def _requeue_abandoned(self) -> None:
+        # A task still "running" long after any send could take was abandoned: its worker was
+        # killed, or lost the database between the attempt and recording it (so neither the
+        # result nor the retry was saved). Run it again: a message may then, rarely, go out
+        # twice (with the same Message-ID), but it is never lost.
+        stale = timezone.now() - timedelta(seconds=settings.TASKS_ABANDONED_SECONDS)
+        count = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=stale).update(
+            status=TaskResultStatus.READY
+        )
+        if count:
+            log.warning("re-queued %s abandoned task(s)", count)
 
     def _stop(self, signum, frame):
         self.running = False
