@@ -121,6 +121,7 @@ def main() -> int:
     parser.add_argument("--bookings", type=int, default=40, help="booking POSTs per phase")
     parser.add_argument("--reads", type=int, default=40, help="reads per phase (calendar page, feed, API)")
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--outage-seconds", type=float, default=8.0, help="each outage lasts at least this")
     parser.add_argument("--keep-db", action="store_true")
     options = parser.parse_args()
     if shutil.which("redis-server") is None:
@@ -194,15 +195,15 @@ def main() -> int:
             "/api/v1/venues",
         ]
         slot = iter(range(10_000))
+        weekdays = [d for d in (today + timedelta(days=k) for k in range(95, 364)) if d.weekday() < 5]
 
         def next_booking(phase: Phase) -> dict:
             # A weekday hour beyond the demo data's 90 days and within the rooms' 365, one each.
             n = next(slot)
-            weekdays = [d for d in (today + timedelta(days=k) for k in range(120, 360)) if d.weekday() < 5]
-            day = weekdays[n // 3]
+            day = weekdays[n // 4 % len(weekdays)]
             title = f"fault-{phase.name}-{n}"
             phase.titles.append(title)
-            start = datetime(day.year, day.month, day.day, 10 + 2 * (n % 3), 0, tzinfo=HEL)
+            start = datetime(day.year, day.month, day.day, 9 + 2 * (n % 4), 0, tzinfo=HEL)
             return {
                 "association": association,
                 "room": room,
@@ -211,7 +212,15 @@ def main() -> int:
                 "end": (start + timedelta(hours=1)).isoformat(),
             }
 
-        def drive(phase: Phase) -> Phase:
+        def drive(phase: Phase, seconds: float = 0.0) -> Phase:
+            """`--bookings` POSTs and `--reads` GETs, in rounds until `seconds` have passed."""
+            began = time.monotonic()
+            while True:
+                one_round(phase)
+                if time.monotonic() - began >= seconds:
+                    return phase
+
+        def one_round(phase: Phase) -> None:
             jobs = [("POST", "/api/v1/bookings", next_booking(phase)) for _ in range(options.bookings)]
             jobs += [("GET", reads[i % len(reads)], None) for i in range(options.reads)]
             jobs.reverse()
@@ -236,14 +245,13 @@ def main() -> int:
                 t.start()
             for t in threads:
                 t.join()
-            return phase
 
         phases = []
         phases.append(drive(Phase("normal")))
 
         redis.kill()
         redis.wait()
-        phases.append(drive(Phase("redis-down")))
+        phases.append(drive(Phase("redis-down"), options.outage_seconds))
         redis = subprocess.Popen(
             ["redis-server", "--port", str(REDIS_PORT), "--bind", HOST, "--save", "", "--appendonly", "no"],
             stdout=subprocess.DEVNULL,
@@ -251,7 +259,7 @@ def main() -> int:
         wait_port(REDIS_PORT)
 
         proxy.cut()
-        phases.append(drive(Phase("db-cut")))
+        phases.append(drive(Phase("db-cut"), options.outage_seconds))
         cut_health = request("GET", "/healthz")
         proxy.restore()
         began = time.monotonic()

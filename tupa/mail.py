@@ -24,8 +24,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.mail.message import make_msgid
+from django.db import transaction
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
 
 log = logging.getLogger(__name__)
 
@@ -120,22 +121,27 @@ def queue(message: EmailMessage) -> None:
         log.exception("could not queue e-mail %r to %s", message.subject, ", ".join(message.to))
 
 
-@task()
-def deliver(payload: dict, attempt: int = 1) -> str:
+@task(takes_context=True)
+def deliver(context, payload: dict, attempt: int = 1) -> str:
     try:
         sent = from_payload(payload).send(fail_silently=False)
     except Exception as exc:  # noqa: BLE001 - any failure of the mail server is retried
-        return _failed(payload, attempt, exc)
+        return _failed(context, payload, attempt, exc)
     message_id = payload["headers"].get("Message-ID")
     log.info("e-mail %s sent to %s (attempt %s)", message_id, payload["to"], attempt)
     return "sent" if sent else "nothing to send"
 
 
-def _failed(payload: dict, attempt: int, exc: Exception) -> str:
+def _failed(context, payload: dict, attempt: int, exc: Exception) -> str:
     backend = deliver.get_backend()
     if attempt < max_attempts() and backend.supports_defer:
         delay = retry_delay(attempt)
-        deliver.using(run_after=timezone.now() + delay).enqueue(payload, attempt + 1)
+        # The next attempt and the end of this one are saved together: should the database
+        # go away in between, neither is, and the worker runs this attempt again
+        # (`worker._requeue_abandoned`) instead of the message going out twice later.
+        with transaction.atomic():
+            deliver.using(run_after=timezone.now() + delay).enqueue(payload, attempt + 1)
+            _close_attempt(context, "retry")
         log.warning(
             "e-mail %r to %s failed (attempt %s of %s: %s); trying again in %s",
             payload["subject"],
@@ -148,6 +154,14 @@ def _failed(payload: dict, attempt: int, exc: Exception) -> str:
         return "retry"
     _give_up(payload, attempt, exc)
     raise DeliveryFailed(f"gave up e-mail {payload['subject']!r} after {attempt} attempts: {exc}") from exc
+
+
+def _close_attempt(context, outcome: str) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(pk=context.task_result.id, status=TaskResultStatus.RUNNING).update(
+        status=TaskResultStatus.SUCCESSFUL, finished_at=timezone.now(), return_value=outcome
+    )
 
 
 def _give_up(payload: dict, attempt: int, exc: Exception) -> None:
