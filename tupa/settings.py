@@ -93,6 +93,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A database that vanishes without a word (no RST) must cost seconds, not the OS's
+    # minutes: connecting gives up after 5 s, and a connection whose packets go
+    # unacknowledged for 10 s is dropped, so the request becomes a 503 (tupa/unavailable.py).
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
+    _pg_options.setdefault("keepalives", 1)
+    _pg_options.setdefault("keepalives_idle", 30)
+    _pg_options.setdefault("keepalives_interval", 10)
+    _pg_options.setdefault("keepalives_count", 3)
+    _pg_options.setdefault("tcp_user_timeout", 10_000)
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
