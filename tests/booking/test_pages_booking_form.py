@@ -108,7 +108,8 @@ def test_it_books_a_weekly_series_in_plain_words(client, users, association, roo
     response = client.post(URL, data)
     assert response.status_code == 302
     booking = Booking.objects.get()
-    assert booking.rrule == "FREQ=WEEKLY;UNTIL=20261222"
+    # Stored as RFC 5545 wants beside a timed start: the end of that day in Helsinki, in UTC.
+    assert booking.rrule == "FREQ=WEEKLY;UNTIL=20261222T215959Z"
     assert booking.occurrences.count() == 4
 
 

@@ -157,3 +157,12 @@ def test_writes_are_throttled_per_token_and_reads_are_not(api, users, associatio
     assert admin.post("/api/v1/bookings", body, format="json").status_code == 201
     # The counters are in the database, shared by every app server.
     assert caches["ratelimit"].__class__.__name__ == "DatabaseCache"
+
+
+def test_the_booking_form_still_reads_a_utc_until_as_its_local_end_date():
+    from datetime import date
+
+    from booking import plain_rrule
+
+    plain = plain_rrule.parse("FREQ=WEEKLY;UNTIL=20261222T215959Z", date(2026, 12, 1))
+    assert plain is not None and plain.until == date(2026, 12, 22)
