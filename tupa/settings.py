@@ -114,7 +114,7 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 CACHES["ratelimit"] = {
     "BACKEND": "django.core.cache.backends.db.DatabaseCache",
     "LOCATION": "tupa_ratelimit_cache",
-    # Culling drops a third of the rows when full; counters lost that way are limits lost.
+    # Counters culled when the table is full are limits lost: a large table, culled by a tenth.
     "OPTIONS": {"MAX_ENTRIES": 200_000, "CULL_FREQUENCY": 10},
 }
 
