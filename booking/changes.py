@@ -38,7 +38,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import uuid4
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 # Tables whose rows appear in the feeds, calendar pages or events API (names, places, hosts).
 WATCHED_TABLES = (
@@ -97,7 +97,8 @@ WHEN NOT EXISTS (
 BEGIN
     INSERT INTO {LOG_TABLE} (txn, stamp, lm)
     SELECT tupa_calendar_txn(), {_SQLITE_NOW},
-        CASE WHEN (SELECT txn FROM {LOG_TABLE} ORDER BY id DESC LIMIT 1) = tupa_calendar_txn() THEN 0
+        CASE WHEN (SELECT txn FROM {LOG_TABLE} WHERE id = (SELECT MAX(id) FROM {LOG_TABLE}))
+                  = tupa_calendar_txn() THEN 0
         ELSE MAX(CAST(strftime('%s', 'now') AS INTEGER),
                  COALESCE((SELECT MAX(lm) FROM {LOG_TABLE}), 0) + 1) END;
 END;
@@ -202,9 +203,11 @@ def read_version(using: str = DEFAULT_DB_ALIAS) -> CalendarVersion:
             )
             number, lm, dirty, quiet = cursor.fetchone()
         else:
+            # One aggregate per subquery: SQLite answers a lone MAX() from the index, but two
+            # MAX()es in one SELECT would scan the whole log.
             cursor.execute(
-                f"SELECT MAX(id), MAX(lm), (SELECT txn FROM {LOG_TABLE} ORDER BY id DESC LIMIT 1)"
-                f" FROM {LOG_TABLE}"
+                f"SELECT (SELECT MAX(id) FROM {LOG_TABLE}), (SELECT MAX(lm) FROM {LOG_TABLE}),"
+                f" (SELECT txn FROM {LOG_TABLE} WHERE id = (SELECT MAX(id) FROM {LOG_TABLE}))"
             )
             number, lm, newest_txn = cursor.fetchone()
             token = _sqlite_current_token(connection)
@@ -220,7 +223,8 @@ def read_version(using: str = DEFAULT_DB_ALIAS) -> CalendarVersion:
 def log_change(using: str = DEFAULT_DB_ALIAS) -> None:
     """Log a change the triggers cannot see (none today; kept for writes outside the watched tables)."""
     connection = connections[using]
-    with connection.cursor() as cursor:
+    # One transaction: on PostgreSQL the shared lock must cover the insert until it commits.
+    with transaction.atomic(using=using), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"SELECT pg_advisory_xact_lock_shared({WRITER_LOCK})")
             cursor.execute(
