@@ -40,6 +40,9 @@ def main() -> None:
     args = parser.parse_args()
 
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{DB}")
+    # The file really used: --keep and the fresh start must look at it, not at the default
+    # (deleting another run's database by mistake).
+    db_file = Path(os.environ["DATABASE_URL"].removeprefix("sqlite:///"))
     os.environ["DEBUG"] = "true"  # plain static storage: no collectstatic needed
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tupa.settings")
     import django
@@ -62,9 +65,9 @@ def main() -> None:
     from booking.models import Booking, Occurrence, Status
     from booking.recurrence import parse_rule
 
-    fresh = not (args.keep and DB.exists() and "sqlite" in settings.DATABASES["default"]["ENGINE"])
-    if fresh and "sqlite" in settings.DATABASES["default"]["ENGINE"] and DB.exists():
-        DB.unlink()
+    fresh = not (args.keep and db_file.exists() and "sqlite" in settings.DATABASES["default"]["ENGINE"])
+    if fresh and "sqlite" in settings.DATABASES["default"]["ENGINE"] and db_file.exists():
+        db_file.unlink()
     if fresh:
         print("Preparing data: migrate, seed_demo --scale 3 ...", flush=True)
         call_command("migrate", verbosity=0)
