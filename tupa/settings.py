@@ -89,8 +89,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # check-then-insert cannot interleave with another writer's.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Persistent connections on SQLite too: every feed request reads the calendar version
+# (booking/changes.py), and opening a SQLite connection per request cost more than the
+# cached feed itself (bench/calendar.py).
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
