@@ -19,6 +19,7 @@ import recurring_ical_events
 import vobject
 from icalendar import Calendar, Timezone
 
+from ..factories import CategoryFactory
 from .conftest_calendar import HELSINKI, cancel, frozen_now, local, make_event, make_series, move  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,7 +92,15 @@ def api_dates(client) -> list[tuple[datetime, datetime]]:
 def year_of_events(room, association):
     # Tuesdays 18:00 from 6 October 2026 to November 2027: across 25 Oct 2026 (to winter
     # time), 28 Mar 2027 (to summer time) and 31 Oct 2027 (to winter time again).
-    series = make_series(room=room, association=association, first=local(2026, 10, 6, 18), count=58)
+    series = make_series(
+        room=room,
+        association=association,
+        first=local(2026, 10, 6, 18),
+        count=58,
+        remote_url="https://meet.example.org/j/42?pwd=a,b;c",  # a CONFERENCE line every reader must get past
+        category=CategoryFactory(),
+        description="Rivi 1\r\nRivi 2, jossa pilkku; ja puolipiste",
+    )
     cancel(series, local(2026, 12, 29, 18))
     move(series, local(2027, 4, 6, 18), local(2027, 4, 7, 9))
     make_series(room=room, association=association, first=local(2027, 10, 28, 10), count=3, hours=1)
