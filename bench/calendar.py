@@ -5,7 +5,8 @@
 Builds its own SQLite database in /tmp (never touches db.sqlite3): migrate,
 `seed_demo --scale 3`, then the same series as django-scheduler Event/Rule rows. Measures,
 through the whole Django stack (middleware included), median time and queries for:
-the month API, the week page, the full-year feed cold and cached; django-scheduler's own
+the month API, the week page, the full-year feed cold, cached and revalidated (304), and the
+database version read that keeps a cached feed fresh; django-scheduler's own
 occurrence API over the same series for the same month (its view called directly, with
 dates without offsets: see DEPENDENCIES.md, #553); and serving a file of the feed's size
 as a static file (whitenoise, same client; and django.views.static.serve called directly):
@@ -39,6 +40,9 @@ def main() -> None:
     args = parser.parse_args()
 
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{DB}")
+    # The file really used: --keep and the fresh start must look at it, not at the default
+    # (deleting another run's database by mistake).
+    db_file = Path(os.environ["DATABASE_URL"].removeprefix("sqlite:///"))
     os.environ["DEBUG"] = "true"  # plain static storage: no collectstatic needed
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tupa.settings")
     import django
@@ -57,13 +61,13 @@ def main() -> None:
     from schedule.models import Rule
     from schedule.views import api_occurrences
 
-    from booking.cache import bump_calendar_version
+    from booking.cache import bump_calendar_version, calendar_version
     from booking.models import Booking, Occurrence, Status
     from booking.recurrence import parse_rule
 
-    fresh = not (args.keep and DB.exists() and "sqlite" in settings.DATABASES["default"]["ENGINE"])
-    if fresh and "sqlite" in settings.DATABASES["default"]["ENGINE"] and DB.exists():
-        DB.unlink()
+    fresh = not (args.keep and db_file.exists() and "sqlite" in settings.DATABASES["default"]["ENGINE"])
+    if fresh and "sqlite" in settings.DATABASES["default"]["ENGINE"] and db_file.exists():
+        db_file.unlink()
     if fresh:
         print("Preparing data: migrate, seed_demo --scale 3 ...", flush=True)
         call_command("migrate", verbosity=0)
@@ -148,6 +152,23 @@ def main() -> None:
         measure("feed, cold /calendar.ics", feed, before=lambda: (cache.clear(), bump_calendar_version())),
     ]
     rows.append(measure("feed, cached /calendar.ics", feed))
+    etag = client.get("/calendar.ics")["ETag"]
+
+    class _Version:  # what freshness costs: the one query every feed request makes
+        status_code = 200
+        content = b""
+
+    def version():
+        calendar_version()
+        return _Version()
+
+    rows.append(measure("  of which: version read (1 query)", version))
+    rows.append(
+        measure(
+            "feed, revalidated (304)",
+            lambda: _ok_304(client.get("/calendar.ics", HTTP_IF_NONE_MATCH=etag)),
+        )
+    )
     rows.append(
         measure(
             "django-scheduler api_occurrences (month)",
@@ -191,10 +212,25 @@ def main() -> None:
     print(f"{'what':44} {'median ms':>10} {'queries':>8} {'bytes':>9}")
     for label, ms, queries, size in rows:
         print(f"{label:44} {ms:10.2f} {queries:8d} {size:9d}")
-    month_api, sched = rows[0][1], rows[4][1]
-    cached, static = rows[3][1], rows[5][1]
+    by_label = {row[0]: row for row in rows}
+    month_api = by_label["month API  /api/v1/events (1 page)"][1]
+    sched = by_label["django-scheduler api_occurrences (month)"][1]
+    cached = by_label["feed, cached /calendar.ics"][1]
+    static = by_label["static file, same bytes (whitenoise)"][1]
+    version_ms = by_label["  of which: version read (1 query)"][1]
     print(f"\nmonth API vs django-scheduler: {sched / month_api:.1f}x faster (target >= 20x)")
     print(f"cached feed vs static file: {cached / static:.2f}x the static time (target <= 3x)")
+    print(
+        f"freshness per feed request: {by_label['feed, cached /calendar.ics'][2]} query, "
+        f"{version_ms:.3f} ms (the version read from the change log)"
+    )
+
+
+def _ok_304(response):
+    # measure() wants a 200; a revalidation answers 304 with no body.
+    assert response.status_code == 304, response.status_code
+    response.status_code = 200
+    return response
 
 
 if __name__ == "__main__":

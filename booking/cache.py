@@ -1,37 +1,31 @@
 """Versioning of the cached calendar feeds.
 
-Rendered feeds are cached under a key that carries a global "calendar version" held in
-the shared cache. The write side calls `bump_calendar_version()` after a change commits,
-and every app server then misses its old entries at once. The feed key also carries a
-cheap fingerprint of the tables (see `booking.calendar_views`), so a forgotten bump can
-delay nothing beyond one request.
+The version comes from the database (booking.changes): a trigger logs every write to the
+tables the calendar shows, in the writing transaction. Cached feeds are keyed by that
+version, so the cache — local memory per process, or Redis shared by all servers — is only
+an accelerator: a server whose cache holds an older render simply misses it. Nothing has to
+remember to invalidate anything; admin edits of rooms, venues, associations and categories
+count as writes because they are writes.
 """
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.db import transaction
 
-VERSION_KEY = "calendar:version"
+from .changes import CalendarVersion, log_change, read_version
 
 
-def calendar_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # add() keeps a concurrent bump that got there first.
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
-    return int(version)
+def calendar_version() -> CalendarVersion:
+    """The calendar's current version: one indexed query."""
+    return read_version()
 
 
 def bump_calendar_version() -> None:
-    """Invalidate every cached feed. Call after the change is committed."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet (or evicted): any new value differs from a missing one
-        cache.add(VERSION_KEY, 2, timeout=None)
+    """Log a change by hand. Writes to the watched tables need no call (the trigger logs them);
+    this stays for a change the triggers cannot see."""
+    log_change()
 
 
 def bump_calendar_version_on_commit() -> None:
-    """For use inside a write transaction: bump only once the data is visible to readers."""
+    """For use inside a write transaction: log once the data is visible to readers."""
     transaction.on_commit(bump_calendar_version, robust=True)

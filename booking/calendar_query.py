@@ -17,7 +17,14 @@ from django.utils.translation import gettext as _
 from .models import Audience
 
 # query parameter -> keyword of booking.selectors.calendar_items
-ID_FILTERS = {"venue": "venues", "room": "rooms", "association": "associations", "category": "categories"}
+# `booking` (one series: what "subscribe to this series" on an event page links to).
+ID_FILTERS = {
+    "venue": "venues",
+    "room": "rooms",
+    "association": "associations",
+    "category": "categories",
+    "booking": "bookings",
+}
 _ID = re.compile(r"[0-9]{1,18}")
 
 

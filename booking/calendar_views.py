@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from calendar import timegm
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.core.cache import cache
-from django.db.models import Count, Max
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.http.request import split_domain_port
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,26 +24,19 @@ from venues.models import Room, Venue
 from .cache import calendar_version
 from .calendar_query import ID_FILTERS, default_tz, local_midnight, parse_filters
 from .feeds import feed_event
-from .ical import FeedDate, FeedEvent, render_calendar
-from .models import Audience, Category, Occurrence
+from .ical import FeedEvent, date_component, render_calendar
+from .models import Audience, Booking, Category, Status
 from .selectors import CalendarItem, calendar_item, calendar_items, series_occurrences
 
 # A series is in the feed when one of its dates lies in this window around today.
 FEED_PAST = timedelta(days=90)
 FEED_FUTURE = timedelta(days=2 * 366)
 FEED_CACHE_SECONDS = 24 * 3600
-FINGERPRINT_KEY = "calendar:fingerprint"
-FINGERPRINT_SECONDS = 10
 VIEWS = ("list", "week", "month")
 LIST_DAYS = 14
 
 
 # ---------------------------------------------------------------- the feed
-
-
-def _uid_domain(request) -> str:
-    domain, _port = split_domain_port(request.get_host())
-    return domain or "tupa"
 
 
 def _filter_query(filters: dict) -> list[tuple[str, object]]:
@@ -58,6 +50,10 @@ def _filter_query(filters: dict) -> list[tuple[str, object]]:
 def calendar_name(filters: dict) -> str:
     """ "Tupa – Sali" and the like: what a subscriber sees as the calendar's name."""
     names: list[str] = []
+    if filters.get("bookings"):
+        names += Booking.objects.filter(pk__in=filters["bookings"], is_public=True).values_list(
+            "title", flat=True
+        )
     if filters.get("venues"):
         names += Venue.objects.filter(pk__in=filters["venues"]).values_list("name", flat=True)
     if filters.get("rooms"):
@@ -70,57 +66,35 @@ def calendar_name(filters: dict) -> str:
     return " – ".join(["Tupa", ", ".join(names)]) if names else "Tupa"
 
 
-def _tables_fingerprint() -> str:
-    """Changes with any saved, added or deleted date or booking.
-
-    A safety net under bump_calendar_version(): where a write path forgets the bump, a feed
-    is stale for FINGERPRINT_SECONDS at most. The aggregate reads every date (7 ms at three
-    years of history on SQLite), so it is itself cached briefly instead of run per request.
-    """
-    fingerprint = cache.get(FINGERPRINT_KEY)
-    if fingerprint is None:
-        agg = Occurrence.objects.aggregate(
-            occ=Max("updated_at"), n=Count("id"), booking=Max("booking__updated_at")
-        )
-        fingerprint = f"{agg['occ']}|{agg['n']}|{agg['booking']}"
-        cache.set(FINGERPRINT_KEY, fingerprint, FINGERPRINT_SECONDS)
-    return fingerprint
-
-
-def _feed_events(request, items: list[CalendarItem]) -> tuple[list[FeedEvent], datetime | None]:
+def _feed_events(request, items: list[CalendarItem]) -> list[FeedEvent]:
     firsts: dict[int, CalendarItem] = {}
     for item in items:
         firsts.setdefault(item.booking.id, item)
     series = series_occurrences(firsts)
-    domain = _uid_domain(request)
     events: list[FeedEvent] = []
-    last_modified = None
     for booking_id, item in firsts.items():
-        event, changed = feed_event(
+        event, _changed = feed_event(
             item.booking,
             series.get(booking_id, []),
             hosts=item.hosts,
             place=item.place,
             tz=item.tz,
-            domain=domain,
             absolute=request.build_absolute_uri,
         )
         events.append(event)
-        last_modified = max(filter(None, [last_modified, changed]))
-    return events, last_modified
+    return events
 
 
-def _render_feed(request, filters: dict) -> dict:
-    now = timezone.now()
+def _render_feed(request, filters: dict, today: date) -> dict:
+    # The window is anchored on the local day, not the instant: two servers rendering the
+    # same version on the same day write the same bytes, hence the same ETag.
+    midnight = local_midnight(today)
     # Anonymous on purpose: a feed is public and shared through the cache.
-    items = calendar_items(start=now - FEED_PAST, end=now + FEED_FUTURE, user=None, **filters)
-    events, last_modified = _feed_events(request, items)
-    body = render_calendar(events, name=calendar_name(filters), default_tz=default_tz())
-    return {
-        "body": body,
-        "etag": f'"{hashlib.sha256(body).hexdigest()[:32]}"',
-        "last_modified": timegm(last_modified.utctimetuple()) if last_modified else None,
-    }
+    items = calendar_items(start=midnight - FEED_PAST, end=midnight + FEED_FUTURE, user=None, **filters)
+    body = render_calendar(
+        _feed_events(request, items), name=calendar_name(filters), default_tz=default_tz(), today=today
+    )
+    return {"body": body, "etag": f'"{hashlib.sha256(body).hexdigest()[:32]}"'}
 
 
 def calendar_feed(request):
@@ -130,10 +104,13 @@ def calendar_feed(request):
             " ".join(msg for msgs in errors.values() for msg in msgs),
             content_type="text/plain; charset=utf-8",
         )
+    # Read before the data: a render cached under this version holds at least its changes.
+    version = calendar_version()
+    today = timezone.now().astimezone(default_tz()).date()
     key_source = "|".join(
         [
-            str(calendar_version()),
-            _tables_fingerprint(),
+            str(version.number),
+            today.isoformat(),
             request.get_host(),
             request.scheme,
             get_language() or "",
@@ -143,18 +120,31 @@ def calendar_feed(request):
     key = "calendar:feed:" + hashlib.sha256(key_source.encode()).hexdigest()
     feed = cache.get(key)
     if feed is None:
-        feed = _render_feed(request, filters)
-        cache.set(key, feed, FEED_CACHE_SECONDS)
-    response = get_conditional_response(request, etag=feed["etag"], last_modified=feed["last_modified"])
+        feed = _render_feed(request, filters, today)
+        if version.cacheable:
+            cache.set(key, feed, FEED_CACHE_SECONDS)
+    # Last-Modified: the last logged change (strictly rising per committed write, deletions
+    # and cancellations included), or the start of today when the window moved since.
+    # None while another transaction is in flight: then only the ETag is offered.
+    last_modified = None
+    if version.last_modified is not None:
+        last_modified = max(version.last_modified, timegm(local_midnight(today).utctimetuple()))
+    response = get_conditional_response(request, etag=feed["etag"], last_modified=last_modified)
     if response is None:
         response = HttpResponse(feed["body"], content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = 'inline; filename="calendar.ics"'
     response["ETag"] = feed["etag"]
-    if feed["last_modified"]:
-        response["Last-Modified"] = http_date(feed["last_modified"])
-    # Clients may keep a copy but must revalidate: the 304 costs us one cache read.
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
+    # Clients may keep a copy but must revalidate: the 304 costs one indexed query.
     response["Cache-Control"] = "public, no-cache"
     return response
+
+
+def feed_links(request, query: list[tuple[str, object]]) -> dict[str, str]:
+    """webcal:// (opens the calendar app) and https:// (to paste) addresses of a filtered feed."""
+    https = request.build_absolute_uri(reverse("calendar:feed")) + ("?" + urlencode(query) if query else "")
+    return {"webcal": "webcal://" + https.split("://", 1)[1], "https": https}
 
 
 # ---------------------------------------------------------------- one event
@@ -168,36 +158,80 @@ def _visible_item(request, occurrence_id: int) -> CalendarItem:
     return item
 
 
+def _template_links(item: CalendarItem, share_url: str) -> dict[str, str]:
+    """Add one date to Google or Outlook calendar: their documented template links."""
+    details = "\n\n".join(
+        filter(
+            None,
+            [
+                item.booking.description,
+                _("Join online: %(url)s") % {"url": item.booking.remote_url}
+                if item.booking.remote_url
+                else "",
+                share_url,
+            ],
+        )
+    )
+    start, end = item.start.astimezone(UTC), item.end.astimezone(UTC)
+    google = {
+        "action": "TEMPLATE",
+        "text": item.title,
+        "dates": f"{start:%Y%m%dT%H%M%SZ}/{end:%Y%m%dT%H%M%SZ}",
+        "details": details,
+        "location": item.place,
+    }
+    outlook = {
+        "subject": item.title,
+        "startdt": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "enddt": end.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "body": details,
+        "location": item.place,
+    }
+    return {
+        "google": "https://calendar.google.com/calendar/render?" + urlencode(google, quote_via=quote),
+        "outlook": "https://outlook.live.com/calendar/0/deeplink/compose?"
+        + urlencode(outlook, quote_via=quote),
+    }
+
+
 def event_detail(request, occurrence_id: int):
     item = _visible_item(request, occurrence_id)
+    share_url = request.build_absolute_uri(reverse("calendar:event", args=[item.id]))
     context = {
         "item": item,
         "booking": item.booking,
-        "share_url": request.build_absolute_uri(reverse("calendar:event", args=[item.id])),
+        "share_url": share_url,
         "ics_url": reverse("calendar:event-ics", args=[item.id]),
+        "add_to": _template_links(item, share_url),
+        # A private event has no public feed to subscribe to.
+        "series_feed": feed_links(request, [("booking", item.booking.id)]) if item.is_public else None,
+        "host_feed": feed_links(request, [("association", item.booking.association_id)]),
     }
     return render(request, "booking/event.html", context)
 
 
 def event_ics(request, occurrence_id: int):
+    """One date as .ics: the series' UID with this date's RECURRENCE-ID, as in the feed."""
     item = _visible_item(request, occurrence_id)
-    url = request.build_absolute_uri(reverse("calendar:event", args=[item.id]))
-    hosts = ", ".join(a.name for a in item.hosts)
-    event = FeedEvent(
-        uid=f"occurrence-{item.id}@{_uid_domain(request)}",
-        summary=item.title,
+    rows = series_occurrences([item.booking.id]).get(item.booking.id, [])
+    event, _changed = feed_event(
+        item.booking,
+        rows,
+        hosts=item.hosts,
+        place=item.place,
         tz=item.tz,
-        dates=[FeedDate(item.recurrence_id, item.start, item.end, True, url)],
-        sequence=item.booking.sequence,
-        stamp=item.booking.updated_at,
-        description="\n\n".join(
-            filter(None, [item.booking.description, _("Hosts: %(hosts)s") % {"hosts": hosts}])
-        ),
-        location=item.place,
-        url=url,
-        categories=[str(item.category)] if item.category else [],
+        absolute=request.build_absolute_uri,
     )
-    body = render_calendar([event], name=item.title, default_tz=default_tz())
+    if item.status != Status.CONFIRMED:
+        # A pending date (shown to its own association) is not in the feed: mark it so here.
+        event.dates = [
+            replace(d, confirmed=True) if d.recurrence_id == item.recurrence_id else d for d in event.dates
+        ]
+    component = date_component(event, item.recurrence_id)
+    components = [component] if component is not None else []
+    body = render_calendar(
+        [], name=item.title, default_tz=item.tz, today=item.local_start.date(), components=components
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="event-{item.id}.ics"'
     return response

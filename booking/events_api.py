@@ -81,6 +81,7 @@ class EventList(APIView):
             _id_param("room"),
             _id_param("association"),
             _id_param("category"),
+            _id_param("booking"),
             OpenApiParameter("audience", str, many=True),
         ],
         responses=CalendarItemSerializer(many=True),

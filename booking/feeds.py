@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -17,6 +18,25 @@ from .ical import FeedDate, FeedEvent, render_calendar
 from .models import Booking, CoHost, Occurrence, Status
 
 
+def site_domain() -> str:
+    """The host part of every UID: from settings.SITE_URL, never from the request's Host,
+    so a series keeps one UID however the subscriber reached us (localhost, an IP, a proxy)."""
+    return urlsplit(settings.SITE_URL).hostname or "tupa"
+
+
+def series_uid(booking_id: int) -> str:
+    return f"booking-{booking_id}@{site_domain()}"
+
+
+def event_description(booking: Booking, hosts: Iterable) -> str:
+    """DESCRIPTION of a feed entry: the text, the hosts, and the join link of an online session."""
+    names = ", ".join(a.name for a in hosts)
+    parts = [booking.description, _("Hosts: %(hosts)s") % {"hosts": names}]
+    if booking.remote_url:
+        parts.append(_("Join online: %(url)s") % {"url": booking.remote_url})
+    return "\n\n".join(filter(None, parts))
+
+
 def feed_event(
     booking: Booking,
     rows: Iterable[Occurrence],
@@ -24,7 +44,6 @@ def feed_event(
     hosts: Iterable,
     place: str,
     tz: ZoneInfo,
-    domain: str,
     absolute: Callable[[str], str],
 ) -> tuple[FeedEvent, datetime | None]:
     """The series as one event (rows: every date of it, one per room); and its last change."""
@@ -49,28 +68,26 @@ def feed_event(
         )
         for rid in first_ids
     ]
-    names = ", ".join(a.name for a in hosts)
-    description = "\n\n".join(filter(None, [booking.description, _("Hosts: %(hosts)s") % {"hosts": names}]))
     event = FeedEvent(
-        uid=f"booking-{booking.id}@{domain}",
+        uid=series_uid(booking.id),
         summary=booking.title,
         tz=tz,
         dates=dates,
         rrule=booking.rrule,
         sequence=booking.sequence,
         stamp=booking.updated_at,
-        description=description,
+        description=event_description(booking, hosts),
         location=place,
         url=absolute(reverse("calendar:event", args=[min(first_ids.values())])) if first_ids else "",
         categories=[str(booking.category)] if booking.category else [],
+        remote_url=booking.remote_url,
+        remote_label=_("Join online"),
     )
     return event, last_modified
 
 
 def booking_calendar(booking: Booking) -> bytes:
     """An .ics of one booking with all its dates, for the association's own calendar."""
-    from urllib.parse import urlsplit
-
     site = settings.SITE_URL.rstrip("/")
     tz = booking.room.venue.tz if booking.room_id else ZoneInfo(settings.TIME_ZONE)
     hosts = [booking.association] + [
@@ -88,7 +105,6 @@ def booking_calendar(booking: Booking) -> bytes:
         hosts=hosts,
         place=place,
         tz=tz,
-        domain=urlsplit(site).hostname or "tupa",
         absolute=lambda path: site + path,
     )
     return render_calendar([event], name=booking.title, default_tz=tz)

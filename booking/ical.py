@@ -3,7 +3,8 @@
 A series stays a series: one VEVENT with the booking's RRULE, EXDATE for every generated
 date that is not a confirmed date any more, and an override VEVENT (same UID,
 RECURRENCE-ID) for a date that was moved or changed length. Times carry the venue's TZID,
-so a weekly 18:00 stays 18:00 across daylight-saving changes in the subscriber's app.
+so a weekly 18:00 stays 18:00 across daylight-saving changes in the subscriber's app; the
+VTIMEZONE is written with yearly rules (booking.vtimezone) so every client reads it alike.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone, vDuration, vRecur
+from icalendar import Calendar, Event, vDuration, vRecur, vText, vUri
 
 from tupa.text import multi_line, one_line
 
 from .recurrence import RecurrenceError, local_dates, localize, parse_rule, until_instant
+from .vtimezone import vtimezone
 
 PRODID = "-//Tupa//Tupa calendar//EN"
 # A rule that escaped validation must not make one request expand for ever.
@@ -48,6 +50,8 @@ class FeedEvent:
     location: str = ""
     url: str = ""
     categories: list[str] = field(default_factory=list)
+    remote_url: str = ""  # the join link of an online session
+    remote_label: str = ""  # what a client shows on the join button
 
 
 def _rule_parts(rule: str, tz: ZoneInfo) -> dict[str, str]:
@@ -83,12 +87,11 @@ def generated_dates(rule: str, dtstart: datetime, tz: ZoneInfo) -> list[datetime
 
 
 def _vevent(ev: FeedEvent, start: datetime, end: datetime, url: str, **extra) -> Event:
+    categories = [one_line(c) for c in ev.categories if one_line(c)]
     component = Event.new(
         uid=ev.uid,
         start=start.astimezone(ev.tz),
         end=end.astimezone(ev.tz),
-        # Stored text may hold control characters (saved before they were refused): a raw
-        # line break in a property breaks the whole file.
         summary=one_line(ev.summary),
         sequence=ev.sequence,
         stamp=(ev.stamp or datetime.now(UTC)).astimezone(UTC),
@@ -97,9 +100,17 @@ def _vevent(ev: FeedEvent, start: datetime, end: datetime, url: str, **extra) ->
         description=multi_line(ev.description) or None,
         location=one_line(ev.location) or None,
         url=url or ev.url or None,
-        categories=[one_line(c) for c in ev.categories],
+        # An empty list would write an empty "CATEGORIES:" line, which some parsers reject.
+        categories=categories or None,
         **extra,
     )
+    if ev.remote_url:
+        # RFC 7986 CONFERENCE: Apple, Thunderbird and others show a join button for it.
+        component.add(
+            "CONFERENCE",
+            vUri(ev.remote_url),
+            parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": one_line(ev.remote_label) or "Video"},
+        )
     return component
 
 
@@ -172,6 +183,25 @@ def event_components(ev: FeedEvent) -> list[Event]:
     return [master, *overrides]
 
 
+def date_component(ev: FeedEvent, recurrence_id: datetime) -> Event | None:
+    """One date of the event as the feed names it: the series UID with its RECURRENCE-ID.
+
+    A download of one date then updates the same entry a subscription shows, instead of
+    adding a duplicate. Without a rule each date is its own event with its own UID.
+    """
+    rid = recurrence_id.astimezone(UTC)
+    date_ = next((d for d in ev.dates if d.recurrence_id.astimezone(UTC) == rid and d.confirmed), None)
+    if date_ is None:
+        return None
+    components = event_components(ev)
+    if components and "RRULE" in components[0]:
+        return _vevent(ev, date_.start, date_.end, date_.url, recurrence_id=recurrence_id.astimezone(ev.tz))
+    for component in components:
+        if component["DTSTART"].dt == date_.start:
+            return component
+    return _vevent(ev, date_.start, date_.end, date_.url)
+
+
 def render_calendar(
     events: list[FeedEvent],
     *,
@@ -179,29 +209,42 @@ def render_calendar(
     description: str = "",
     default_tz: ZoneInfo,
     refresh: timedelta = timedelta(hours=1),
+    today: date | None = None,
+    components: list[Event] | None = None,
 ) -> bytes:
-    cal = Calendar.new(name=one_line(name), prodid=PRODID, description=multi_line(description) or None)
+    """The VCALENDAR of `events` (or of ready `components`, e.g. one date of a series)."""
+    cal = Calendar.new(prodid=PRODID)
     # Calendar.new invents a random UID; the body must be reproducible for its ETag.
     del cal["UID"]
+    # Calendar.new(name=...) writes NAME unescaped: a comma or newline in a room's name
+    # would then break the line. vText escapes as RFC 5545 3.3.11 says.
+    cal.add("NAME", vText(one_line(name)))
+    cal.add("X-WR-CALNAME", vText(one_line(name)))
+    if description:
+        cal.add("DESCRIPTION", vText(multi_line(description)))
+        cal.add("X-WR-CALDESC", vText(multi_line(description)))
     cal.add("CALSCALE", "GREGORIAN")
     # The VALUE parameter is required (RFC 7986); the refresh_interval= shortcut leaves it out.
     cal.add("REFRESH-INTERVAL", refresh, parameters={"VALUE": "DURATION"})
     cal.add("X-PUBLISHED-TTL", vDuration(refresh))  # the same hint for Outlook
     moments: list[datetime] = []
+    zones: set[str] = set()
+    body: list[Event] = list(components or [])
     for ev in events:
-        for component in event_components(ev):
-            cal.add_component(component)
+        body.extend(event_components(ev))
+    for ev in events:
         moments.extend(d.start for d in ev.dates)
         moments.extend(d.recurrence_id for d in ev.dates)
-    if moments:
-        # A narrow VTIMEZONE: the default range spans 1970-2038 and bloats every feed.
-        first = min(moments).date() - timedelta(days=1)
-        last = max(moments).date() + timedelta(days=1)
-        cal.add_missing_timezones(first_date=first, last_date=last)
-    else:
+        zones.add(ev.tz.key)
+    if not moments:
         # RFC 5545 wants at least one component; an empty feed carries its zone.
-        today = date.today()
-        cal.add_component(
-            Timezone.from_tzinfo(default_tz, first_date=today - timedelta(days=1), last_date=today)
-        )
+        day = today or date.today()
+        moments = [datetime(day.year, day.month, day.day, tzinfo=UTC)]
+        zones.add(default_tz.key)
+    first, last = min(moments).date(), max(moments).date()
+    # Timezones first: some clients (Outlook) read VTIMEZONE only before the events using it.
+    for key in sorted(zones):
+        cal.add_component(vtimezone(key, first, last))
+    for component in body:
+        cal.add_component(component)
     return cal.to_ical()

@@ -213,3 +213,21 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class CalendarChange(models.Model):
+    """One logged write to a table the calendar shows; written only by database triggers.
+
+    See booking/changes.py: MAX(id) versions the cached feeds, MAX(lm) is their Last-Modified.
+    """
+
+    txn = models.CharField(max_length=64)
+    stamp = models.CharField(max_length=32, blank=True)  # SQLite: the statement's 'now', to log once
+    lm = models.BigIntegerField(db_index=True)  # Unix seconds, strictly rising per transaction; 0 after
+
+    class Meta:
+        verbose_name = _("calendar change")
+        verbose_name_plural = _("calendar changes")
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.lm}"

@@ -53,7 +53,8 @@ def send(booking_id: int, event: str, association_id: int | None = None, **conte
     if not to:
         return
     with translation.override(settings.LANGUAGE_CODE):
-        subject = translation.gettext(SUBJECTS[event]) % {"title": booking.title}
+        # A title saved with a line break must not become a header injection (BadHeaderError).
+        subject = translation.gettext(SUBJECTS[event]) % {"title": " ".join(booking.title.split())}
         body = render_to_string(
             "booking/email/notification.txt",
             {

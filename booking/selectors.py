@@ -99,8 +99,17 @@ def visible_occurrences(user=None) -> QuerySet[Occurrence]:
 
 
 def _filtered(
-    qs: QuerySet[Occurrence], *, venues=(), rooms=(), associations=(), categories=(), audiences=()
+    qs: QuerySet[Occurrence],
+    *,
+    venues=(),
+    rooms=(),
+    associations=(),
+    categories=(),
+    audiences=(),
+    bookings=(),
 ) -> QuerySet[Occurrence]:
+    if bookings:
+        qs = qs.filter(booking_id__in=_ids(bookings))
     if venues:
         # Off-site dates have no room, hence no venue: a venue filter leaves them out.
         qs = qs.filter(room__venue_id__in=_ids(venues))
@@ -182,6 +191,7 @@ def calendar_items(
     associations: Iterable[int] = (),
     categories: Iterable[int] = (),
     audiences: Iterable[str] = (),
+    bookings: Iterable[int] = (),
 ) -> list[CalendarItem]:
     """Calendar items overlapping [start, end) that `user` may see, in start order.
 
@@ -192,7 +202,13 @@ def calendar_items(
     # reading every date before `end` (years of history); no date lasts longer than that.
     qs = visible_occurrences(user).filter(start__lt=end, end__gt=start, start__gt=start - MAX_DATE_LENGTH)
     qs = _filtered(
-        qs, venues=venues, rooms=rooms, associations=associations, categories=categories, audiences=audiences
+        qs,
+        venues=venues,
+        rooms=rooms,
+        associations=associations,
+        categories=categories,
+        audiences=audiences,
+        bookings=bookings,
     )
     return _items(_with_relations(qs))
 

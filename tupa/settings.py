@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "tupa.unavailable.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the middlewares below, so it compresses their final body; feeds and API only.
+    "tupa.compression.FeedAndApiGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -91,7 +93,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # check-then-insert cannot interleave with another writer's.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # A database that vanishes without a word (no RST) must cost seconds, not the OS's
     # minutes: connecting gives up after 5 s, and a connection whose packets go
@@ -103,6 +104,10 @@ else:
     _pg_options.setdefault("keepalives_interval", 10)
     _pg_options.setdefault("keepalives_count", 3)
     _pg_options.setdefault("tcp_user_timeout", 10_000)
+# Persistent connections on SQLite too: every feed request reads the calendar version
+# (booking/changes.py), and opening a SQLite connection per request cost more than the
+# cached feed itself (bench/calendar.py).
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":

@@ -21,8 +21,8 @@ _MULTI_LINE_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def one_line(value: str) -> str:
-    """The text on one line: every control character or line break becomes a space."""
-    return _SINGLE_LINE_BAD.sub(" ", value or "").strip()
+    """The text on one line: control characters and line breaks become one space each run."""
+    return " ".join(_SINGLE_LINE_BAD.sub(" ", value or "").split())
 
 
 def multi_line(value: str) -> str:

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 
 from booking import services
+from booking.feeds import site_domain
 from booking.models import Booking, Occurrence, Status
 
 from ..factories import (
@@ -404,7 +405,7 @@ def test_the_feed_has_one_event_and_each_date_once(client, users, association, r
     assert response.status_code == 200
     cal = Calendar.from_ical(response.content)
     (vevent,) = [e for e in cal.walk("VEVENT") if "RECURRENCE-ID" not in e]
-    assert str(vevent["UID"]) == f"booking-{booking.id}@testserver"
+    assert str(vevent["UID"]) == f"booking-{booking.id}@{site_domain()}"
     assert str(vevent["LOCATION"]) == "Joutsan hyvinvointitupa, Sali + Keittiö"
     starts = sorted(
         e["DTSTART"].dt for e in recurring_ical_events.of(cal).between(date(2026, 1, 1), date(2028, 1, 1))

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from icalendar import Calendar
 
 from booking import services
+from booking.feeds import site_domain
 from booking.models import Booking, Occurrence, Status
 
 from ..factories import BookingFactory, OccurrenceFactory, RoomFactory
@@ -124,7 +125,7 @@ def test_it_appears_in_the_feed(client, users, association):
     cal = Calendar.from_ical(response.content)
     (vevent,) = cal.walk("VEVENT")
     assert str(vevent["LOCATION"]) == PLACE
-    assert str(vevent["UID"]) == f"booking-{booking.id}@testserver"
+    assert str(vevent["UID"]) == f"booking-{booking.id}@{site_domain()}"
     starts = sorted(
         e["DTSTART"].dt for e in recurring_ical_events.of(cal).between(date(2026, 1, 1), date(2028, 1, 1))
     )

@@ -123,5 +123,5 @@ def test_line_breaks_stay_allowed_where_text_has_lines(api, users, association, 
 def test_one_line_and_multi_line_clean_what_is_stored():
     from tupa.text import multi_line, one_line
 
-    assert one_line("a\r\nb\tc\x00d\u2028e") == "a  b c d e"
+    assert one_line("a\r\nb\tc\x00d\u2028e  f") == "a b c d e f"  # each run of them is one space
     assert multi_line("a\r\nb\rc\x07d\te") == "a\nb\ncd\te"
