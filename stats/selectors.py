@@ -147,16 +147,40 @@ def _open_intervals(start: date, end: date, rooms: list[Room]) -> dict[int, dict
     return result
 
 
-def _booked_seconds(scopes: list[Scope]) -> dict[int, dict[str, float]]:
-    """room id -> month -> booked seconds of confirmed occurrences, one query per zone."""
-    result: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+def _started_in(scope: Scope, index: int) -> Q:
+    """A date belongs to the month it starts in; one that began before the period, to its first month."""
+    _, start, end = scope.months[index]
+    return Q(start__lt=end) if index == 0 else Q(start__gte=start, start__lt=end)
+
+
+@dataclass
+class Booked:
+    """room id -> month -> figure, of confirmed occurrences."""
+
+    secs: dict[int, dict[str, float]]
+    participants: dict[int, dict[str, int]]
+    recorded: dict[int, dict[str, int]]
+
+
+def _booked(scopes: list[Scope]) -> Booked:
+    """Booked seconds and recorded visits per room and month, one query per zone.
+
+    The visits ride along in the same grouped query: the period's length adds aggregates,
+    never queries.
+    """
+    result = Booked(
+        secs=defaultdict(lambda: defaultdict(float)),
+        participants=defaultdict(lambda: defaultdict(int)),
+        recorded=defaultdict(lambda: defaultdict(int)),
+    )
     for scope in scopes:
         if not scope.room_ids:
             continue
-        aggregates = {
-            f"m{i}": Sum(_clipped(start, end), filter=_overlap(start, end))
-            for i, (_, start, end) in enumerate(scope.months)
-        }
+        aggregates = {}
+        for i, (_, start, end) in enumerate(scope.months):
+            aggregates[f"m{i}"] = Sum(_clipped(start, end), filter=_overlap(start, end))
+            aggregates[f"p{i}"] = Sum("attendance", filter=_started_in(scope, i))
+            aggregates[f"r{i}"] = Count("attendance", filter=_started_in(scope, i))
         rows = (
             Occurrence.objects.filter(
                 status=CONFIRMED,
@@ -168,8 +192,11 @@ def _booked_seconds(scopes: list[Scope]) -> dict[int, dict[str, float]]:
             .annotate(**aggregates)
         )
         for row in rows:
+            room_id = row["room_id"]
             for i, (label, _, _) in enumerate(scope.months):
-                result[row["room_id"]][label] += _secs(row[f"m{i}"])
+                result.secs[room_id][label] += _secs(row[f"m{i}"])
+                result.participants[room_id][label] += row[f"p{i}"] or 0
+                result.recorded[room_id][label] += row[f"r{i}"] or 0
     return result
 
 
@@ -185,18 +212,26 @@ def _dates_count(prefix: str = "") -> Count:
 
 
 def _association_figures(scopes: list[Scope]) -> dict[int, dict[str, float]]:
-    """association id -> {"secs", "events"}: as the host, then as an accepted co-host."""
+    """association id -> {"secs", "events", "participants", "recorded"}: as the host, then as
+    an accepted co-host (a joint event's visits count for every host, like its hours)."""
     figures: dict[int, dict[str, float]] = defaultdict(
-        lambda: {"secs": 0.0, "events": 0, "hosted": 0, "cohosted": 0}
+        lambda: {"secs": 0.0, "events": 0, "hosted": 0, "cohosted": 0, "participants": 0, "recorded": 0}
     )
     hosted = (
         Occurrence.objects.filter(_any_scope(scopes))
         .values("booking__association_id")
         .order_by("booking__association_id")
-        .annotate(events=_dates_count(), booked=Sum(_clipped_any(scopes)))
+        .annotate(
+            events=_dates_count(),
+            booked=Sum(_clipped_any(scopes)),
+            participants=Sum("attendance"),
+            recorded=Count("attendance"),
+        )
     )
     for row in hosted:
         entry = figures[row["booking__association_id"]]
+        entry["participants"] += row["participants"] or 0
+        entry["recorded"] += row["recorded"]
         entry["secs"] += _secs(row["booked"])
         entry["events"] += row["events"]
         entry["hosted"] += row["events"]
@@ -210,10 +245,14 @@ def _association_figures(scopes: list[Scope]) -> dict[int, dict[str, float]]:
         .annotate(
             events=_dates_count("booking__occurrences__"),
             booked=Sum(_clipped_any(scopes, "booking__occurrences__")),
+            participants=Sum("booking__occurrences__attendance"),
+            recorded=Count("booking__occurrences__attendance"),
         )
     )
     for row in cohosted:
         entry = figures[row["association_id"]]
+        entry["participants"] += row["participants"] or 0
+        entry["recorded"] += row["recorded"]
         entry["secs"] += _secs(row["booked"])
         entry["events"] += row["events"]
         entry["cohosted"] += row["events"]
@@ -230,6 +269,8 @@ class Usage:
     open_spans: dict[int, dict[str, list[h.Interval]]]
     open_secs: dict[int, dict[str, float]]
     booked_secs: dict[int, dict[str, float]]
+    participants: dict[int, dict[str, int]]
+    recorded: dict[int, dict[str, int]]
     associations: dict[int, dict[str, float]]
     association_names: dict[int, str]
     month_labels: list[str]
@@ -259,6 +300,8 @@ class Usage:
                     "open_hours": h.hours(opened),
                     "booked_hours": h.hours(booked),
                     "utilization": h.utilization(booked, opened),
+                    "participants": sum(self.participants.get(r.id, {}).get(label, 0) for r in self.rooms),
+                    "recorded_events": sum(self.recorded.get(r.id, {}).get(label, 0) for r in self.rooms),
                 }
             )
         associations = [
@@ -267,6 +310,8 @@ class Usage:
                 "name": self.association_names.get(pk, ""),
                 "booked_hours": h.hours(entry["secs"]),
                 "events": entry["events"],
+                "participants": entry["participants"],
+                "recorded_events": entry["recorded"],
             }
             for pk, entry in self.associations.items()
             if entry["secs"] > 0 or entry["events"] > 0
@@ -299,6 +344,7 @@ def usage(*, start: date, end: date, venue: Venue | None = None, room: Room | No
     names = (
         dict(Association.objects.filter(id__in=list(figures)).values_list("id", "name")) if figures else {}
     )
+    booked = _booked(scopes)
     return Usage(
         start=start,
         end=end,
@@ -307,7 +353,9 @@ def usage(*, start: date, end: date, venue: Venue | None = None, room: Room | No
         scopes=scopes,
         open_spans=spans,
         open_secs={pk: {m: h.seconds(i) for m, i in months.items()} for pk, months in spans.items()},
-        booked_secs=_booked_seconds(scopes),
+        booked_secs=booked.secs,
+        participants=booked.participants,
+        recorded=booked.recorded,
         associations=figures,
         association_names=names,
         month_labels=[label for label, _, _ in h.months(start, end)],
