@@ -34,7 +34,7 @@ PUBLIC = {
     "api-venues",
     "stats-usage",
 }
-PUBLIC_NAMESPACES = {"calendar", "stats", "venues"}
+PUBLIC_NAMESPACES = {"calendar", "stats", "venues", "linkedevents"}
 
 
 def is_public(route) -> bool:
