@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,7 @@ from .cache import calendar_version
 from .calendar_query import ID_FILTERS, default_tz, local_midnight, parse_filters
 from .feeds import feed_event
 from .ical import FeedDate, FeedEvent, render_calendar
+from .jsonld import event_jsonld, script_json
 from .models import Audience, Category, Occurrence
 from .selectors import CalendarItem, calendar_item, calendar_items, series_occurrences
 
@@ -170,10 +172,14 @@ def _visible_item(request, occurrence_id: int) -> CalendarItem:
 
 def event_detail(request, occurrence_id: int):
     item = _visible_item(request, occurrence_id)
+    share_url = request.build_absolute_uri(reverse("calendar:event", args=[item.id]))
     context = {
         "item": item,
         "booking": item.booking,
-        "share_url": request.build_absolute_uri(reverse("calendar:event", args=[item.id])),
+        "share_url": share_url,
+        "jsonld": mark_safe(
+            script_json(event_jsonld(item, url=share_url, absolute=request.build_absolute_uri))
+        ),
         "ics_url": reverse("calendar:event-ics", args=[item.id]),
     }
     return render(request, "booking/event.html", context)

@@ -1,6 +1,6 @@
 """The Linked Events shapes (City-of-Helsinki/linkedevents, API v1) of our events and places.
 
-Pure functions: plain values in, JSON-ready dicts out, no database. Field names, nesting and
+Pure functions: plain values in, JSON-ready dicts out, no database queries. Field names, nesting and
 value types follow linkedevents' own serializers (events/serializers.py EventSerializer,
 PlaceSerializer, KeywordSerializer, OfferSerializer; linkedevents/serializers.py for `@id`,
 `@type` and `@context`, linkedevents/fields.py for `{"@id": url}` references), checked by
@@ -22,6 +22,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+
+from booking.jsonld import split_address
 
 SOURCE = "tupa"
 CONTEXT = "http://schema.org"
@@ -113,15 +115,6 @@ class Event:
     super_event_id: str | None = None  # for a date of a series
     sub_event_ids: list[str] = field(default_factory=list)  # for a series
     capacity: int | None = None
-
-
-def split_address(address: str) -> tuple[str, str, str]:
-    """'Jousitie 1, 19650 Joutsa' -> street, postal code, locality (each may be empty)."""
-    street, _, rest = address.partition(",")
-    match = re.match(r"^\s*(\d{5})\s+(.+?)\s*$", rest)
-    if match:
-        return street.strip(), match.group(1), match.group(2)
-    return street.strip(), "", rest.strip()
 
 
 def place_data(place: Place, url: Callable[[str, str], str], *, detail: bool = False) -> dict:

@@ -68,3 +68,8 @@ def programme(venue, room, association, other_association):
     )
     OccurrenceFactory(booking=pending)
     return SimpleNamespace(series=series, dates=dates, one_off=one_off, market=market)
+
+
+@pytest.fixture
+def programme_data(programme):
+    return programme

@@ -34,7 +34,7 @@ PUBLIC = {
     "api-venues",
     "stats-usage",
 }
-PUBLIC_NAMESPACES = {"calendar", "stats", "venues", "linkedevents"}
+PUBLIC_NAMESPACES = {"calendar", "stats", "venues", "linkedevents", "reach"}
 
 
 def is_public(route) -> bool:
