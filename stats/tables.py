@@ -57,9 +57,23 @@ def build_tables(report: Report, contract: dict) -> dict[str, Table]:
         Table(
             "months",
             _("Month by month, all rooms listed"),
-            [_("Month"), _("Open hours"), _("Booked hours"), _("Utilisation %")],
             [
-                [m["month"], m["open_hours"], m["booked_hours"], percent(m["utilization"])]
+                _("Month"),
+                _("Open hours"),
+                _("Booked hours"),
+                _("Utilisation %"),
+                _("Visits recorded"),
+                _("Dates with a count"),
+            ],
+            [
+                [
+                    m["month"],
+                    m["open_hours"],
+                    m["booked_hours"],
+                    percent(m["utilization"]),
+                    m["participants"],
+                    m["recorded_events"],
+                ]
                 for m in contract["by_month"]
             ],
         ),
@@ -86,7 +100,15 @@ def build_tables(report: Report, contract: dict) -> dict[str, Table]:
         Table(
             "associations",
             _("Associations"),
-            [_("Association"), _("Booked hours"), _("Events"), _("Joint events"), _("Hosted together with")],
+            [
+                _("Association"),
+                _("Booked hours"),
+                _("Events"),
+                _("Joint events"),
+                _("Hosted together with"),
+                _("Visits recorded"),
+                _("Dates with a count"),
+            ],
             [
                 [
                     a["name"],
@@ -94,6 +116,8 @@ def build_tables(report: Report, contract: dict) -> dict[str, Table]:
                     a["events"],
                     report.joint.get(a["id"], 0),
                     ", ".join(report.partners.get(a["id"], [])),
+                    a["participants"],
+                    a["recorded_events"],
                 ]
                 for a in contract["associations"]
             ],
@@ -129,6 +153,33 @@ def build_tables(report: Report, contract: dict) -> dict[str, Table]:
         ]
 
     tables += [
+        Table(
+            "activities",
+            _("Participation by activity"),
+            [
+                _("Activity"),
+                _("Association"),
+                _("Dates"),
+                _("Dates with a count"),
+                _("Dates without a count"),
+                _("Visits recorded"),
+                _("Average visits per counted date"),
+                _("Visits / room capacity %"),
+            ],
+            [
+                [
+                    a.title,
+                    a.association,
+                    a.events,
+                    a.reported,
+                    a.unrecorded,
+                    a.attendance,
+                    a.average_attendance,
+                    percent(a.fill_rate),
+                ]
+                for a in report.activities
+            ],
+        ),
         Table("categories", _("By category"), [_("Category"), *group_headers], group_rows(report.categories)),
         Table("audiences", _("By audience"), [_("Audience"), *group_headers], group_rows(report.audiences)),
         Table(

@@ -97,3 +97,31 @@ def test_a_crowded_week_still_prints_on_one_page(browser, live_server, house, sp
         browser, f"{live_server.url}/calendar/print/?date=2026-12-09", "fi", f"print-week-{spread}"
     )
     assert pages == 1
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_funders_report_prints_on_one_a4_page(browser, live_server, demo, language):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    url = f"{live_server.url}/stats/report/?start={today.year}-01-01&end={today.year}-12-31"
+    pages, lang = printed(browser, url, language, "funders-report")
+    assert lang == language
+    assert pages == 1
+
+
+def test_the_funders_report_of_many_associations_stays_on_one_page(browser, live_server, house):
+    from tests.factories import AssociationFactory, BookingFactory, OccurrenceFactory
+
+    start = datetime(2026, 3, 2, 10, tzinfo=HEL)
+    for n in range(40):
+        association = AssociationFactory(name=f"Joutsan hyvin pitkäniminen yhdistys numero {n} ry")
+        for month in range(12):
+            begin = start.replace(month=1 + month) + timedelta(days=n % 20, hours=n % 8)
+            booking = BookingFactory(
+                association=association, room=house.sali, start=begin, end=begin + timedelta(hours=1)
+            )
+            OccurrenceFactory(booking=booking, attendance=n + month)
+    url = f"{live_server.url}/stats/report/?start=2024-01-01&end=2026-12-31"
+    pages, _lang = printed(browser, url, "fi", "funders-report-crowded")
+    assert pages == 1
