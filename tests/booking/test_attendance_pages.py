@@ -45,7 +45,7 @@ def dates(association, other_association, room):
 
 def test_it_lists_the_recent_begun_dates_of_my_associations(client, users, dates):
     client.force_login(users.member)
-    page = client.get(URL).content.decode()
+    page = client.get(URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Tuolijumppa" in page and "Yhteislaulu" in page
     assert "Sulkapallo" not in page
     assert f'name="p-{dates["recent"].pk}"' in page
@@ -81,7 +81,7 @@ def test_a_date_of_another_association_cannot_be_slipped_in(client, users, dates
 
 def test_my_page_reminds_of_dates_without_a_count(client, users, dates):
     client.force_login(users.member)
-    page = client.get("/my/").content.decode()
+    page = client.get("/my/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'id="attendance-reminder"' in page
     assert "2 dates of your associations have no attendance count yet." in page
     client.post(URL, {f"p-{dates['recent'].pk}": "12", f"p-{dates['joint'].pk}": "4"})

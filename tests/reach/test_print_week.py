@@ -76,5 +76,10 @@ def test_a_crowded_week_keeps_the_first_events_and_says_how_many_more():
 
 
 def test_a_middling_week_gets_a_middle_size():
-    days = {date(2026, 12, 7) + timedelta(days=d): [line(n) for n in range(4)] for d in range(7)}
-    assert programme.lay_out(days)[1] == "print--normal"
+    days = {
+        date(2026, 12, 7) + timedelta(days=d): [line(n) for n in range(4 if d < 4 else 3)] for d in range(7)
+    }
+    laid_out, density = programme.lay_out(days)
+    assert density == "print--normal"
+    assert programme.height(laid_out, programme.DENSITIES[0]) > programme.BUDGET_MM
+    assert sum(len(d.lines) for d in laid_out) == 25 and not any(d.more for d in laid_out)
