@@ -56,6 +56,7 @@ class Line:
     place: str
     hosts: str
     online: bool
+    free: bool = True
 
 
 @dataclass

@@ -51,6 +51,7 @@ def print_week(request: HttpRequest) -> HttpResponse:
                     place=" + ".join(r.name for r in item.rooms) if item.rooms else item.booking.location,
                     hosts=", ".join(a.name for a in item.hosts),
                     online=bool(item.booking.remote_url),
+                    free=item.booking.is_free,
                 )
             )
     laid_out, density = programme.lay_out(days)
