@@ -80,6 +80,9 @@ def event_list(request: HttpRequest) -> JsonResponse:
     page_size = min(_int(request.GET.get("page_size"), PAGE_SIZE) or PAGE_SIZE, MAX_PAGE_SIZE)
     url, page_url = _urls(request)
     events = selectors.linked_events(start=start, end=end, page_url=page_url)
+    if request.GET.get("hide_recurring_children", "").lower() in ("true", "1"):
+        # As linkedevents: the series stand for their dates.
+        events = [e for e in events if e.super_event_id is None]
     last_page = max(1, -(-len(events) // page_size))
     if page is None or page > last_page:
         return _json({"detail": _("Invalid page.")}, 404)
@@ -89,12 +92,34 @@ def event_list(request: HttpRequest) -> JsonResponse:
         params["page"] = str(number)
         return request.build_absolute_uri(f"{request.path}?{urlencode(sorted(params.items()))}")
 
+    shown = le.paginate(events, page, page_size)
+    expand = _included(request, shown, url)
     return _json(
         {
             "meta": le.page_meta(len(events), page, page_size, link),
-            "data": [le.event_data(e, url) for e in le.paginate(events, page, page_size)],
+            "data": [le.event_data(e, url, **expand) for e in shown],
         }
     )
+
+
+def _included(request: HttpRequest, events: list[le.Event], url) -> dict:
+    """linkedevents' ?include=location,keywords,audience: those references in full."""
+    include = {part.strip() for value in request.GET.getlist("include") for part in value.split(",")}
+    expand: dict = {}
+    if "location" in include:
+
+        def venue_url(venue) -> str:
+            return request.build_absolute_uri(reverse("venues:venue", args=[venue.slug]))
+
+        expand["places"] = selectors.linked_places({e.place_id for e in events}, venue_url=venue_url)
+    if include & {"keywords", "audience"}:
+        wanted = set()
+        for e in events:
+            wanted |= set(e.keyword_ids if "keywords" in include else ()) | set(
+                e.audience_ids if "audience" in include else ()
+            )
+        expand["keywords"] = selectors.linked_keywords(wanted)
+    return expand
 
 
 def _not_found() -> JsonResponse:
@@ -105,7 +130,9 @@ def _not_found() -> JsonResponse:
 def event_detail(request: HttpRequest, event_id: str) -> JsonResponse:
     url, page_url = _urls(request)
     event = selectors.linked_event(event_id, page_url=page_url)
-    return _json(le.event_data(event, url, detail=True)) if event else _not_found()
+    if event is None:
+        return _not_found()
+    return _json(le.event_data(event, url, detail=True, **_included(request, [event], url)))
 
 
 @require_safe

@@ -196,8 +196,25 @@ def image_data(image: dict, url: Callable[[str, str], str]) -> dict:
     }
 
 
-def event_data(event: Event, url: Callable[[str, str], str], *, detail: bool = False) -> dict:
-    """EventSerializer's representation of one event; `url(kind, id)` gives absolute @ids."""
+def event_data(
+    event: Event,
+    url: Callable[[str, str], str],
+    *,
+    detail: bool = False,
+    places: dict[str, Place] | None = None,
+    keywords: dict[str, Keyword] | None = None,
+) -> dict:
+    """EventSerializer's representation of one event; `url(kind, id)` gives absolute @ids.
+
+    `places` and `keywords` expand those references in full, as linkedevents does for
+    `?include=location,keywords`; otherwise each is `{"@id": url}`.
+    """
+
+    def keyword_ref(pk: str) -> dict:
+        if keywords is not None and pk in keywords:
+            return keyword_data(keywords[pk], url)
+        return {"@id": url("keyword", pk)}
+
     is_series = bool(event.sub_event_ids)
     extra = event.place_extra
     if event.remote_url:
@@ -206,9 +223,11 @@ def event_data(event: Event, url: Callable[[str, str], str], *, detail: bool = F
         "id": event.id,
         "data_source": SOURCE,
         "publisher": event.publisher,
-        "location": {"@id": url("place", event.place_id)},
-        "keywords": [{"@id": url("keyword", k)} for k in event.keyword_ids],
-        "audience": [{"@id": url("keyword", k)} for k in event.audience_ids],
+        "location": place_data(places[event.place_id], url)
+        if places is not None and event.place_id in places
+        else {"@id": url("place", event.place_id)},
+        "keywords": [keyword_ref(k) for k in event.keyword_ids],
+        "audience": [keyword_ref(k) for k in event.audience_ids],
         "registration": None,
         "super_event": {"@id": url("event", event.super_event_id)} if event.super_event_id else None,
         "event_status": CANCELLED if event.cancelled else SCHEDULED,

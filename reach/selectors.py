@@ -165,31 +165,43 @@ def linked_event(event_id: str, *, page_url: Callable[[int], str]) -> le.Event |
     return next((e for e in _build(rows, page_url) if e.id == event_id), None)
 
 
+def _venue_place(venue: Venue, venue_url: Callable[[Venue], str]) -> le.Place:
+    return le.Place(
+        id=le.venue_place_id(venue.pk),
+        name=venue.name,
+        address=venue.address,
+        description=venue.description,
+        info_url=venue_url(venue),
+        email=venue.contact_email,
+        telephone=venue.contact_phone,
+    )
+
+
+def _offsite_place(booking: Booking) -> le.Place:
+    return le.Place(
+        id=le.offsite_place_id(booking.pk),
+        name=booking.location or booking.title,
+        last_modified=booking.updated_at,
+    )
+
+
+def _category_keyword(keyword_id: str, category: Category) -> le.Keyword:
+    return le.Keyword(keyword_id, {"fi": category.name_fi, "sv": category.name_sv, "en": category.name_en})
+
+
 def linked_place(place_id: str, *, venue_url: Callable[[Venue], str]) -> le.Place | None:
     match = le.PLACE_PATTERN.match(place_id or "")
     if not match:
         return None
     if match["venue"]:
         venue = Venue.objects.filter(pk=int(match["venue"])).first()
-        if venue is None:
-            return None
-        return le.Place(
-            id=place_id,
-            name=venue.name,
-            address=venue.address,
-            description=venue.description,
-            info_url=venue_url(venue),
-            email=venue.contact_email,
-            telephone=venue.contact_phone,
-        )
+        return _venue_place(venue, venue_url) if venue else None
     booking = (
         Booking.objects.filter(pk=int(match["offsite"]), room__isnull=True, is_public=True)
         .filter(occurrences__status__in=SHOWN)
         .first()
     )
-    if booking is None:
-        return None
-    return le.Place(id=place_id, name=booking.location or booking.title, last_modified=booking.updated_at)
+    return _offsite_place(booking) if booking else None
 
 
 def linked_keyword(keyword_id: str) -> le.Keyword | None:
@@ -216,3 +228,37 @@ def linked_keyword(keyword_id: str) -> le.Keyword | None:
 def linked_image(pk: int) -> dict | None:
     booking = Booking.objects.filter(pk=pk, is_public=True).exclude(image_url="").first()
     return _image(booking) if booking else None
+
+
+def linked_places(place_ids: Iterable[str], *, venue_url: Callable[[Venue], str]) -> dict[str, le.Place]:
+    """Several places at once, for ?include=location: two queries however many."""
+    venue_ids, offsite_ids = [], []
+    for place_id in place_ids:
+        match = le.PLACE_PATTERN.match(place_id)
+        if match and match["venue"]:
+            venue_ids.append(int(match["venue"]))
+        elif match:
+            offsite_ids.append(int(match["offsite"]))
+    places = {}
+    for venue in Venue.objects.filter(pk__in=venue_ids) if venue_ids else []:
+        places[le.venue_place_id(venue.pk)] = _venue_place(venue, venue_url)
+    for booking in Booking.objects.filter(pk__in=offsite_ids, room__isnull=True) if offsite_ids else []:
+        places[le.offsite_place_id(booking.pk)] = _offsite_place(booking)
+    return places
+
+
+def linked_keywords(keyword_ids: Iterable[str]) -> dict[str, le.Keyword]:
+    """Several keywords at once, for ?include=keywords: one query for the categories."""
+    result = {}
+    slugs = {}
+    for keyword_id in keyword_ids:
+        match = le.KEYWORD_PATTERN.match(keyword_id)
+        if match and match["category"]:
+            slugs[match["category"]] = keyword_id
+        elif match:
+            keyword = linked_keyword(keyword_id)
+            if keyword:
+                result[keyword_id] = keyword
+    for category in Category.objects.filter(slug__in=list(slugs)) if slugs else []:
+        result[slugs[category.slug]] = _category_keyword(slugs[category.slug], category)
+    return result

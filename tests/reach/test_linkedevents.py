@@ -223,3 +223,25 @@ def test_a_private_date_is_404(client, programme):
 def test_queries_do_not_grow_with_the_events(client, programme, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
         get(client, LIST, RANGE)
+
+
+def test_include_expands_places_and_keywords_like_linkedevents(
+    client, programme, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(8):
+        body = get(client, LIST, {**RANGE, "include": "location,keywords,audience"})
+    series = next(e for e in body["data"] if e["super_event_type"] == "recurring")
+    assert series["location"]["@type"] == "Place" and series["location"]["name"] == {
+        "fi": "Joutsan hyvinvointitupa"
+    }
+    assert same_shape(series["location"], {k: v for k, v in SAMPLE["place"].items() if k != "@context"}) == []
+    assert series["keywords"][0]["name"]["sv"] == "Motion"
+    assert series["audience"][0]["@type"] == "Keyword"
+    market = next(e for e in body["data"] if e["name"] == {"fi": "Joulumyyjäiset"})
+    assert market["location"]["name"] == {"fi": "Joutsan tori"}
+
+
+def test_hide_recurring_children_leaves_the_series_and_the_one_offs(client, programme):
+    events = read_all(client, {**RANGE, "hide_recurring_children": "true"})
+    assert sorted(e["name"]["fi"] for e in events) == ["Joulumyyjäiset", "Tuolijumppa"]
+    assert all(e["super_event"] is None for e in events)

@@ -30,6 +30,8 @@ def test_it_shows_the_public_week_by_day_in_the_request_language(client, program
 def test_it_speaks_finnish_by_default_and_english_when_asked(client, programme_data, language, words):
     html = client.get(URL, {"date": "2026-12-02"}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert words in html.replace("&#x27;", "'")
+    # The market charges a fee; the page says the others are free.
+    assert {"fi": "Maksullinen", "en": "Fee charged"}[language] in html
 
 
 def test_a_cancelled_date_is_not_on_the_noticeboard(client, programme_data):
