@@ -25,6 +25,10 @@ class Table:
         return (self.csv_headers or self.headers, self.csv_rows or self.rows)
 
 
+# Years of one-off bookings are thousands of activities: the page lists the busiest.
+PAGE_ACTIVITIES = 30
+
+
 def percent(ratio: float | None) -> float | None:
     return None if ratio is None else round(ratio * 100, 1)
 
@@ -152,33 +156,39 @@ def build_tables(report: Report, contract: dict) -> dict[str, Table]:
             for g in groups
         ]
 
+    activity_headers = [
+        _("Activity"),
+        _("Association"),
+        _("Dates"),
+        _("Dates with a count"),
+        _("Dates without a count"),
+        _("Visits recorded"),
+        _("Average visits per counted date"),
+        _("Visits / room capacity %"),
+    ]
+    activity_rows = [
+        [
+            a.title,
+            a.association,
+            a.events,
+            a.reported,
+            a.unrecorded,
+            a.attendance,
+            a.average_attendance,
+            percent(a.fill_rate),
+        ]
+        for a in report.activities
+    ]
     tables += [
         Table(
             "activities",
-            _("Participation by activity"),
-            [
-                _("Activity"),
-                _("Association"),
-                _("Dates"),
-                _("Dates with a count"),
-                _("Dates without a count"),
-                _("Visits recorded"),
-                _("Average visits per counted date"),
-                _("Visits / room capacity %"),
-            ],
-            [
-                [
-                    a.title,
-                    a.association,
-                    a.events,
-                    a.reported,
-                    a.unrecorded,
-                    a.attendance,
-                    a.average_attendance,
-                    percent(a.fill_rate),
-                ]
-                for a in report.activities
-            ],
+            _("Participation by activity (the %(n)d with most visits; all of them in the CSV)")
+            % {"n": PAGE_ACTIVITIES}
+            if len(report.activities) > PAGE_ACTIVITIES
+            else _("Participation by activity"),
+            activity_headers,
+            activity_rows[:PAGE_ACTIVITIES],
+            csv_rows=activity_rows,
         ),
         Table("categories", _("By category"), [_("Category"), *group_headers], group_rows(report.categories)),
         Table("audiences", _("By audience"), [_("Audience"), *group_headers], group_rows(report.audiences)),
