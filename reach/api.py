@@ -22,7 +22,11 @@ MAX_PAGE_SIZE = 100  # and its maximum
 
 
 def _json(data, status: int = 200) -> JsonResponse:
-    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    # Public open data, read by calendar widgets on the municipality's own site too (as
+    # linkedevents allows): no cookies are read here, so any origin may fetch it.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def _urls(request: HttpRequest):

@@ -24,6 +24,7 @@ def get(client, url, params=None, status=200):
     response = client.get(local(url) if url.startswith("http") else url, params)
     assert response.status_code == status, (url, response.content)
     assert response["Content-Type"].startswith("application/json")
+    assert response["Access-Control-Allow-Origin"] == "*"
     return response.json()
 
 
