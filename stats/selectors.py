@@ -218,7 +218,8 @@ def _dates_count(prefix: str = "") -> Count:
 
 @dataclass
 class Visits:
-    """Recorded visits per month (label) of the dates in the rooms listed, each date once."""
+    """Recorded visits per month (label), each date once: the rooms listed, and the dates held
+    elsewhere when all venues are shown."""
 
     participants: dict[str, int]
     recorded: dict[str, int]
@@ -228,8 +229,9 @@ def _association_figures(scopes: list[Scope]) -> tuple[dict[int, dict[str, float
     """association id -> {"secs", "events", "participants", "recorded"}: as the host, then as
     an accepted co-host (a joint event's visits count for every host, like its hours).
 
-    The hosts' query is grouped by the month a date starts in and by whether it has a room
-    as well, which also gives the visits per month: every date has exactly one host.
+    The hosts' query is grouped by the month a date starts in as well, which also gives the
+    visits per month: every date has exactly one host. Like the associations' figures these
+    take in events held elsewhere when no venue is chosen: they are visits all the same.
     """
     visits = Visits(defaultdict(int), defaultdict(int))
     labels = [label for label, _, _ in scopes[0].months]
@@ -257,9 +259,8 @@ def _association_figures(scopes: list[Scope]) -> tuple[dict[int, dict[str, float
         entry = figures[row["booking__association_id"]]
         entry["participants"] += row["participants"] or 0
         entry["recorded"] += row["recorded"]
-        if not row["offsite"]:
-            visits.participants[labels[row["month"]]] += row["participants"] or 0
-            visits.recorded[labels[row["month"]]] += row["recorded"]
+        visits.participants[labels[row["month"]]] += row["participants"] or 0
+        visits.recorded[labels[row["month"]]] += row["recorded"]
         entry["secs"] += _secs(row["booked"])
         entry["events"] += row["events"]
         entry["hosted"] += row["events"]

@@ -28,7 +28,10 @@ class MonthUsageSerializer(serializers.Serializer):
     booked_hours = serializers.FloatField()
     utilization = serializers.FloatField()
     participants = serializers.IntegerField(
-        help_text="visits recorded at dates starting that month, rooms listed"
+        help_text=(
+            "visits recorded at dates starting that month: the rooms listed, and dates held "
+            "elsewhere when no venue is chosen"
+        )
     )
     recorded_events = serializers.IntegerField(help_text="dates starting that month with a recorded count")
 

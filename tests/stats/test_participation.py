@@ -86,3 +86,14 @@ def test_the_query_count_does_not_grow_with_the_period(api, room, association, o
     three_years = queries_for(api, "2024-01-01", "2026-12-31")
     assert one_month == three_years
     assert three_years <= 8
+
+
+def test_dates_held_elsewhere_count_by_month_when_all_venues_are_shown(usage_of, room, association):
+    count(book(association, room, "2026-01-06 10:00", "2026-01-06 12:00"), 5)
+    count(book(association, None, "2026-01-08 10:00", "2026-01-08 12:00", location="Tori"), 20)
+    everything = usage_of("2026-01-01", "2026-01-31")
+    assert everything["by_month"][0]["participants"] == 25
+    assert everything["by_month"][0]["recorded_events"] == 2
+    assert by_id(everything["associations"])[association.pk]["participants"] == 25
+    # A venue's figures leave the market square out.
+    assert usage_of("2026-01-01", "2026-01-31", venue=room.venue_id)["by_month"][0]["participants"] == 5
