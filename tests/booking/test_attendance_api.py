@@ -187,3 +187,11 @@ def test_the_schema_documents_every_answer(api):
     schema = api().get("/api/schema/?format=json").json()
     responses = schema["paths"]["/api/v1/bookings/{id}/attendance"]["post"]["responses"]
     assert {"200", "400", "401", "403", "404"} <= set(responses)
+
+
+@pytest.mark.parametrize("moment", ["2000-01-01T00:00:00.2-18:56", "2026-11-16T18:00:00+15:00"])
+def test_an_offset_no_place_has_is_a_400(api, users, evening, moment):
+    booking, _dates = evening
+    response = api(users.admin).post(url(booking), {"occurrence": moment, "participants": 3}, format="json")
+    assert response.status_code == 400
+    assert "occurrence" in response.json()
