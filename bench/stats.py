@@ -261,7 +261,9 @@ def main() -> None:
         print(f"{name:<28}{ms:>10.1f}{queries:>9}{status:>8}")
     ms, queries, status, participants, recorded = participation
     print(f"{'API, every date counted':<28}{ms:>10.1f}{queries:>9}{status:>8}")
-    print(f"  participants (sum over associations): {participants}  dates with a count (rooms): {recorded}")
+    print(
+        f"  participants (sum over associations): {participants}  dates with a count (sum over months): {recorded}"
+    )
 
 
 if __name__ == "__main__":
