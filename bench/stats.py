@@ -262,7 +262,8 @@ def main() -> None:
     ms, queries, status, participants, recorded = participation
     print(f"{'API, every date counted':<28}{ms:>10.1f}{queries:>9}{status:>8}")
     print(
-        f"  participants (sum over associations): {participants}  dates with a count (sum over months): {recorded}"
+        f"  participants (sum over associations): {participants}"
+        f"  dates with a count (sum over months): {recorded}"
     )
 
 
