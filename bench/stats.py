@@ -190,6 +190,36 @@ def measure(path: str, params: dict) -> tuple[float, int, int]:
     return statistics.median(times) * 1000, queries, status
 
 
+def measure_participation(params: dict) -> tuple[float, int, int, int, int]:
+    """The participation case: every begun confirmed date of the period carries a count (the
+    worst case for the sums), measured inside a transaction that is rolled back afterwards."""
+    from django.db import transaction
+    from django.db.models import F
+
+    from booking.models import Occurrence, Status
+
+    class Rollback(Exception):
+        pass
+
+    result: tuple = ()
+    try:
+        with transaction.atomic():
+            Occurrence.objects.filter(
+                status=Status.CONFIRMED, start__date__gte=params["start"], attendance__isnull=True
+            ).update(attendance=F("id") % 30)
+            ms, queries, status = measure("/api/v1/stats/usage", params)
+            from django.test import Client
+
+            body = Client().get("/api/v1/stats/usage", params, HTTP_HOST="localhost").json()
+            participants = sum(a["participants"] for a in body["associations"])
+            recorded = sum(m["recorded_events"] for m in body["by_month"])
+            result = (ms, queries, status, participants, recorded)
+            raise Rollback
+    except Rollback:
+        pass
+    return result
+
+
 def main() -> None:
     url = os.environ["DATABASE_URL"]
     if url.startswith("postgres"):
@@ -223,11 +253,18 @@ def main() -> None:
             ("API /api/v1/stats/usage", *measure("/api/v1/stats/usage", params)),
             ("page /stats/", *measure("/stats/", params)),
         ]
+        participation = measure_participation(params)
     print(f"database: {connection.vendor}  data: {source}  period: {params['start']} .. {params['end']}")
     print(f"occurrences in the period: {occurrences}  runs: {RUNS}")
     print(f"{'what':<28}{'median ms':>10}{'queries':>9}{'status':>8}")
     for name, ms, queries, status in results:
         print(f"{name:<28}{ms:>10.1f}{queries:>9}{status:>8}")
+    ms, queries, status, participants, recorded = participation
+    print(f"{'API, every date counted':<28}{ms:>10.1f}{queries:>9}{status:>8}")
+    print(
+        f"  participants (sum over associations): {participants}"
+        f"  dates with a count (sum over months): {recorded}"
+    )
 
 
 if __name__ == "__main__":

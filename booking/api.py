@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -271,3 +272,64 @@ class CohostAnswerView(APIView):
             actor=request.user, booking=booking, association=association, accept=self.accept
         )
         return Response(booking_data(load_booking(pk)))
+
+
+class AttendanceInput(serializers.Serializer):
+    occurrence = AwareDateTimeField(help_text="the date's start instant, in any UTC offset")
+    participants = serializers.IntegerField(
+        min_value=0,
+        max_value=services.ATTENDANCE_MAX,
+        help_text="visits: how many took part; at most ten times the capacity of the date's rooms",
+    )
+
+    def validate_participants(self, value):
+        # In JSON, 12.5, "12" and true are not counts (DRF's IntegerField would take "12" and
+        # 12.0); a form-encoded body has only strings, which the field has already checked.
+        raw = self.initial_data.get("participants")
+        if not isinstance(self.initial_data, QueryDict) and (
+            isinstance(raw, bool) or not isinstance(raw, int)
+        ):
+            raise serializers.ValidationError(_("Give the number of visits as a whole number, 0 or more."))
+        return value
+
+
+class AttendanceOutput(serializers.Serializer):
+    booking = serializers.IntegerField()
+    occurrence = serializers.DateTimeField(help_text="the date's start, in the venue's offset")
+    participants = serializers.IntegerField()
+
+
+class AttendanceView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=AttendanceInput,
+        responses={200: AttendanceOutput, 400: dict, 401: dict, 403: dict, 404: dict},
+        description=(
+            "Record how many took part in a date that has begun (visits). Members and admins of "
+            "a host association (the booking's and accepted co-hosts) and coordinators."
+        ),
+    )
+    def post(self, request, pk: int):
+        booking = load_booking(pk)
+        if not services.may_record_attendance(request.user, booking):
+            if not may_see(request.user, booking):
+                return Response({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
+            raise PermissionDenied(_("Only the host associations and coordinators record attendance."))
+        if not isinstance(request.data, dict):
+            return Response({"detail": _("Send a JSON object.")}, status=status.HTTP_400_BAD_REQUEST)
+        data = AttendanceInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        occurrence = services.attendance_record(
+            actor=request.user,
+            booking=booking,
+            start=data.validated_data["occurrence"],
+            participants=data.validated_data["participants"],
+        )
+        return Response(
+            {
+                "booking": booking.pk,
+                "occurrence": local_iso(occurrence.start, booking_tz(booking)),
+                "participants": occurrence.attendance,
+            }
+        )

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,7 @@ from .cache import calendar_version
 from .calendar_query import ID_FILTERS, default_tz, local_midnight, parse_filters
 from .feeds import feed_event
 from .ical import FeedEvent, date_component, render_calendar
+from .jsonld import event_jsonld, script_json
 from .models import Audience, Booking, Category, Status
 from .selectors import CalendarItem, calendar_item, calendar_items, series_occurrences
 
@@ -201,6 +203,9 @@ def event_detail(request, occurrence_id: int):
         "item": item,
         "booking": item.booking,
         "share_url": share_url,
+        "jsonld": mark_safe(
+            script_json(event_jsonld(item, url=share_url, absolute=request.build_absolute_uri))
+        ),
         "ics_url": reverse("calendar:event-ics", args=[item.id]),
         "add_to": _template_links(item, share_url),
         # A private event has no public feed to subscribe to.

@@ -318,7 +318,12 @@ class CancelForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    attendance = forms.IntegerField(label=_("Participants"), min_value=0, max_value=100000)
+    attendance = forms.IntegerField(
+        label=_("Participants"),
+        min_value=0,
+        max_value=100000,
+        help_text=_("Count visits: everyone who came this time, leaders too."),
+    )
     unused = forms.BooleanField(label=_("Booked but not used"), required=False)
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from associations.models import Association, Membership
 from venues.models import Room, Venue
@@ -242,3 +242,33 @@ def series_occurrences(booking_ids: Iterable[int]) -> dict[int, list[Occurrence]
     ):
         by_booking.setdefault(occ.booking_id, []).append(occ)
     return by_booking
+
+
+# How far back the attendance list and the reminder reach: a leader records the count the
+# same evening or at the next meeting; older dates are on the booking's own page.
+ATTENDANCE_WEEKS = 4
+
+
+def attendance_dates(user, *, now: datetime, weeks: int = ATTENDANCE_WEEKS) -> QuerySet[Occurrence]:
+    """Begun confirmed dates of the last weeks hosted by the user's associations (or accepted
+    co-hosted), one row per date: the booking's own room's row, the one that holds the count."""
+    mine = Membership.objects.filter(user=user).exclude(association__status=Association.Status.REMOVED)
+    accepted = CoHost.objects.filter(
+        booking=OuterRef("booking"),
+        status=CoHost.Status.ACCEPTED,
+        association__in=mine.values("association"),
+    )
+    return (
+        Occurrence.objects.filter(
+            status=Status.CONFIRMED, start__lte=now, start__gte=now - timedelta(weeks=weeks)
+        )
+        .filter(Q(room_id=F("booking__room_id")) | Q(booking__room__isnull=True))
+        .filter(Q(booking__association__in=mine.values("association")) | Exists(accepted))
+        .select_related("booking__association", "room__venue")
+        .order_by("-start", "pk")
+    )
+
+
+def attendance_missing(user, *, now: datetime) -> int:
+    """How many of those dates still have no count: the My page reminder. One query."""
+    return attendance_dates(user, now=now).filter(attendance__isnull=True).count()

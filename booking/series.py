@@ -16,12 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from associations.models import Association
-from associations.permissions import can_book_for, is_coordinator
+from associations.permissions import can_book_for
 from venues.models import Room
 
 from . import notifications, services
 from .cache import bump_calendar_version_on_commit
-from .models import Booking, Category, CoHost, Occurrence, Status
+from .models import Booking, Category, CoHost, Occurrence
 from .recurrence import canonical_rule
 
 DETAIL_FIELDS = (
@@ -233,26 +233,15 @@ def _rematerialise(actor, booking: Booking, start: datetime, end: datetime, rrul
     return [o for o in created if o.room_id == room.pk]
 
 
-@transaction.atomic
 def occurrence_record_attendance(
     *, actor, occurrence: Occurrence, attendance: int, unused: bool = False
 ) -> Occurrence:
-    """How many came to a date that is over; members of the host association record it."""
-    booking = occurrence.booking
-    if not (is_coordinator(actor) or can_book_for(actor, booking.association)):
-        raise PermissionDenied(_("Only the host association records attendance."))
-    if occurrence.start > timezone.now():
-        raise ValidationError({"attendance": [_("Attendance is recorded after the date.")]})
-    if occurrence.status != Status.CONFIRMED:
-        raise ValidationError({"attendance": [_("This date did not take place.")]})
-    occurrence.attendance = attendance
-    occurrence.unused = unused
-    occurrence.save(update_fields=["attendance", "unused", "updated_at"])
-    services.audit(
-        actor,
-        "occurrence.attendance",
-        booking=booking,
-        start=occurrence.start.isoformat(),
-        attendance=attendance,
+    """How many came to a date that has begun: the booking page's form (one rule, in services)."""
+    return services.attendance_record(
+        actor=actor,
+        booking=occurrence.booking,
+        start=occurrence.start,
+        participants=attendance,
+        unused=unused,
+        field_name="attendance",
     )
-    return occurrence

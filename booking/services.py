@@ -568,3 +568,86 @@ def occurrence_move(*, actor, occurrence: Occurrence, start: datetime, end: date
             raise
         raise BookingConflict(_conflicts_in(rooms, slots, exclude_date=this_date)) from None
     return occurrence
+
+
+# Attendance: how many took part in a date, recorded by its leader. Counts are visits, not
+# people: someone who comes every week counts every week.
+
+# No room holds more visits than ten times its capacity in one date, even with people coming
+# and going; a larger number is a typing slip. Off-site dates have no capacity to compare.
+ATTENDANCE_PER_CAPACITY = 10
+ATTENDANCE_MAX = 100_000
+
+
+def may_record_attendance(user, booking: Booking) -> bool:
+    """Members and admins of a host association (the booking's own and accepted co-hosts), coordinators."""
+    if is_coordinator(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    accepted = CoHost.objects.filter(booking=booking, status=CoHost.Status.ACCEPTED)
+    hosts = [booking.association_id, *accepted.values_list("association_id", flat=True)]
+    return (
+        Association.objects.filter(pk__in=hosts, memberships__user=user)
+        .exclude(status=Association.Status.REMOVED)
+        .exists()
+    )
+
+
+def attendance_limit(rows: Sequence[Occurrence]) -> int:
+    room_ids = [o.room_id for o in rows if o.room_id is not None]
+    capacity = sum(Room.objects.filter(pk__in=room_ids).values_list("capacity", flat=True)) if room_ids else 0
+    return min(ATTENDANCE_MAX, capacity * ATTENDANCE_PER_CAPACITY) if capacity else ATTENDANCE_MAX
+
+
+def _attendance_rows(booking: Booking, moment: datetime, field_name: str) -> list[Occurrence]:
+    rows = _date_rows_at(booking, moment, field_name)
+    # The date's count lives on one row, the booking's own room first, so sums count it once.
+    rows.sort(key=lambda o: (o.room_id != booking.room_id, o.pk))
+    return rows
+
+
+@transaction.atomic
+def attendance_record(
+    *,
+    actor,
+    booking: Booking,
+    start: datetime,
+    participants: int,
+    unused: bool | None = None,
+    field_name: str = "participants",
+) -> Occurrence:
+    """Record the visits of the date of `booking` that starts (or was generated) at `start`."""
+    if not may_record_attendance(actor, booking):
+        raise PermissionDenied(_("Only the host associations and coordinators record attendance."))
+    rows = _attendance_rows(booking, start, "occurrence")
+    occurrence = rows[0]
+    if occurrence.start > timezone.now():
+        raise ValidationError({"occurrence": [_("Attendance is recorded once the date has begun.")]})
+    if occurrence.status != Status.CONFIRMED:
+        raise ValidationError({"occurrence": [_("This date did not take place.")]})
+    if isinstance(participants, bool) or not isinstance(participants, int) or participants < 0:
+        raise ValidationError({field_name: [_("Give the number of visits as a whole number, 0 or more.")]})
+    limit = attendance_limit(rows)
+    if participants > limit:
+        raise ValidationError(
+            {field_name: [_("At most %(limit)d visits can be recorded for this date.") % {"limit": limit}]}
+        )
+    now = timezone.now()
+    changes: dict = {"attendance": participants, "updated_at": now}
+    if unused is not None:
+        changes["unused"] = unused
+    Occurrence.objects.filter(pk=occurrence.pk).update(**changes)
+    others = [o.pk for o in rows[1:] if o.attendance is not None]
+    if others:
+        Occurrence.objects.filter(pk__in=others).update(attendance=None, updated_at=now)
+    for name, value in changes.items():
+        setattr(occurrence, name, value)
+    audit(
+        actor,
+        "occurrence.attendance",
+        booking=booking,
+        start=occurrence.start.isoformat(),
+        attendance=participants,
+    )
+    return occurrence

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import attendance_views, views
 
 app_name = "booking"
 
@@ -22,4 +22,5 @@ urlpatterns = [
         name="cohost_answer",
     ),
     path("my/bookings/", views.my_bookings, name="mine"),
+    path("my/attendance/", attendance_views.attendance_list, name="attendance_list"),
 ]

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from associations.models import Association, Membership
-from associations.permissions import can_book_for, is_coordinator
+from associations.permissions import is_coordinator
 from venues.models import Room
 
 from . import plain_rrule, services
@@ -336,7 +336,7 @@ def booking_detail(request, pk: int):
         raise Http404
     tz = _tz(booking)
     now = timezone.now()
-    may_record = access.manage or can_book_for(request.user, booking.association)
+    may_record = services.may_record_attendance(request.user, booking)
     dates = [
         {
             "occurrence": o,

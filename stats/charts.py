@@ -95,3 +95,45 @@ def heat_map(cells: list[float | None], titles: list[str], size: int = 22) -> di
         "height": 24 + 7 * size + 10,
         "hours": hours,
     }
+
+
+def sparkline(values: list[int], width: int = 160, height: int = 32) -> dict:
+    """A line through the counts of one activity's dates, oldest first, scaled to its own top."""
+    top = max(values, default=0) or 1
+    step = width / max(len(values) - 1, 1)
+    points = [(round(i * step, 1), round(height - height * v / top, 1)) for i, v in enumerate(values)]
+    return {
+        "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in points),
+        "last": points[-1] if points else (0, height),
+        "width": width,
+        "height": height,
+    }
+
+
+def fitted_columns(items: list[tuple[str, float, str]], width: int = 330, height: int = 90) -> dict:
+    """Columns squeezed into a fixed width, for the one-page report; labels thinned to fit.
+
+    Coordinates are strings: a template in Finnish would write a float with a decimal comma.
+    """
+    top = max((value for _, value, _ in items), default=0) or 1
+    step = (width - 10) / max(len(items), 1)
+    every = max(1, round(44 / step))  # about one label per 44 px
+    cols = []
+    for i, (label, value, text) in enumerate(items):
+        bar = round(height * value / top, 1)
+        cols.append(
+            {
+                "x": f"{5 + i * step:.1f}",
+                "y": f"{14 + height - bar:.1f}",
+                "height": f"{bar:.1f}",
+                "label": label if i % every == 0 else "",
+                "text": text if len(items) <= 12 else "",
+            }
+        )
+    return {
+        "columns": cols,
+        "width": width,
+        "height": height + 34,
+        "baseline": 14 + height,
+        "bar_width": f"{max(step - 3, 1):.1f}",
+    }

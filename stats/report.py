@@ -60,6 +60,40 @@ class Group:
     def fill_rate(self) -> float | None:
         return round(self.attendance / self.capacity, 4) if self.capacity else None
 
+    @property
+    def unrecorded(self) -> int:
+        return max(self.events - self.reported, 0)
+
+
+@dataclass
+class Activity:
+    """One booking (a series or a one-off) and its recorded visits; `counts` in date order."""
+
+    booking_id: int
+    title: str
+    association: str
+    events: int = 0
+    attendance: int = 0
+    reported: int = 0
+    capacity: int = 0
+    counts: list[int] = field(default_factory=list)
+
+    @property
+    def average_attendance(self) -> float | None:
+        return round(self.attendance / self.reported, 1) if self.reported else None
+
+    @property
+    def fill_rate(self) -> float | None:
+        return round(self.attendance / self.capacity, 4) if self.capacity else None
+
+    @property
+    def unrecorded(self) -> int:
+        return max(self.events - self.reported, 0)
+
+
+# The season trend is drawn for the activities with the most recorded visits.
+TREND_ACTIVITIES = 8
+
 
 @dataclass
 class Report:
@@ -73,6 +107,8 @@ class Report:
     pairs: list[tuple[str, str, int]] = field(default_factory=list)
     joint: dict[int, int] = field(default_factory=dict)
     partners: dict[int, list[str]] = field(default_factory=dict)
+    activities: list[Activity] = field(default_factory=list)
+    joint_dates: int = 0  # dates with at least two hosts
     booked_cells: list[float] = field(default_factory=lambda: [0.0] * 168)
     open_cells: list[float] = field(default_factory=lambda: [0.0] * 168)
 
@@ -88,12 +124,7 @@ def _groups(usage: Usage, report: Report) -> None:
             booked=Sum(_clipped_any(scopes)),
             people=Sum("attendance"),
             reported=Count("attendance"),
-            capacity=Sum(
-                Case(
-                    When(attendance__isnull=False, then=F("room__capacity")),
-                    output_field=IntegerField(),
-                )
-            ),
+            capacity=_capacity_of_counted(),
         )
     )
     rows = list(rows)
@@ -120,6 +151,54 @@ def _groups(usage: Usage, report: Report) -> None:
     report.total = total
 
 
+def _capacity_of_counted():
+    return Sum(Case(When(attendance__isnull=False, then=F("room__capacity")), output_field=IntegerField()))
+
+
+def _activities(usage: Usage, report: Report) -> None:
+    """Participation per activity (booking), and the counts of the busiest ones date by date.
+
+    Two grouped queries: the figures per booking, then the counted dates of the few shown as
+    a trend (their number bounded by TREND_ACTIVITIES, not by the period).
+    """
+    scopes = usage.scopes
+    rows = (
+        Occurrence.objects.filter(_any_scope(scopes))
+        .values("booking_id", "booking__title", "booking__association__name")
+        .order_by("booking_id")
+        .annotate(
+            events=Count("recurrence_id", distinct=True),
+            people=Sum("attendance"),
+            reported=Count("attendance"),
+            capacity=_capacity_of_counted(),
+        )
+    )
+    activities = [
+        Activity(
+            booking_id=row["booking_id"],
+            title=row["booking__title"],
+            association=row["booking__association__name"],
+            events=row["events"],
+            attendance=row["people"] or 0,
+            reported=row["reported"],
+            capacity=row["capacity"] or 0,
+        )
+        for row in rows
+    ]
+    activities.sort(key=lambda a: (-a.attendance, -a.events, a.title, a.booking_id))
+    trended = {a.booking_id: a for a in activities[:TREND_ACTIVITIES] if a.reported > 1}
+    if trended:
+        for booking_id, attendance in (
+            Occurrence.objects.filter(
+                _any_scope(scopes), booking_id__in=list(trended), attendance__isnull=False
+            )
+            .order_by("booking_id", "start")
+            .values_list("booking_id", "attendance")
+        ):
+            trended[booking_id].counts.append(attendance)
+    report.activities = activities
+
+
 def _cancellations(usage: Usage, report: Report) -> None:
     figures = Occurrence.objects.filter(_in_period(usage.scopes)).aggregate(
         cancelled=Count("id", filter=Q(status=Status.CANCELLED)),
@@ -141,6 +220,7 @@ def _cohosting(usage: Usage, report: Report) -> None:
         | Q(booking__cohosts__association_id__gt=F("booking__association_id"))
     )
     joined = Occurrence.objects.filter(_any_scope(scopes) & other_cohost)
+    report.joint_dates = joined.values("booking_id", "recurrence_id").distinct().count()
     # Joint events as the host: distinct dates with at least one other accepted host.
     joint = defaultdict(int)
     for row in (
@@ -241,6 +321,7 @@ def build_report(usage: Usage) -> Report:
     report = Report(usage=usage)
     if usage.scopes:
         _groups(usage, report)
+        _activities(usage, report)
         _cancellations(usage, report)
         _cohosting(usage, report)
         _heat_map(usage, report)

@@ -20,6 +20,7 @@ from django.db.models import (
     Count,
     ExpressionWrapper,
     F,
+    IntegerField,
     Q,
     Sum,
     Value,
@@ -173,6 +174,37 @@ def _booked_seconds(scopes: list[Scope]) -> dict[int, dict[str, float]]:
     return result
 
 
+def _month_started(scope: Scope):
+    """The index of the month a date starts in; one that began before the period, its first.
+
+    A grouping key, so the visits per month ride along in the associations' query instead of
+    a filtered sum per month and figure. The CASE is nested as a binary search over the
+    month boundaries: a row costs about log2(months) comparisons.
+    """
+
+    def pick(first: int, last: int):
+        if first == last:
+            return Value(first)
+        middle = (first + last) // 2
+        boundary = scope.months[middle][2]  # the end of month `middle`
+        return Case(
+            When(start__lt=boundary, then=pick(first, middle)),
+            default=pick(middle + 1, last),
+            output_field=IntegerField(),
+        )
+
+    return ExpressionWrapper(pick(0, len(scope.months) - 1), output_field=IntegerField())
+
+
+def _month_started_any(scopes: list[Scope]):
+    if len(scopes) == 1:  # one time zone, as in practice: no test of which zone a row is in
+        return _month_started(scopes[0])
+    return Case(
+        *[When(_in_scope(scope), then=_month_started(scope)) for scope in scopes],
+        output_field=IntegerField(),
+    )
+
+
 def _dates_count(prefix: str = "") -> Count:
     """Distinct (booking, date) pairs: a date held in several rooms at once is one event."""
     key = Concat(
@@ -184,19 +216,51 @@ def _dates_count(prefix: str = "") -> Count:
     return Count(key, distinct=True)
 
 
-def _association_figures(scopes: list[Scope]) -> dict[int, dict[str, float]]:
-    """association id -> {"secs", "events"}: as the host, then as an accepted co-host."""
+@dataclass
+class Visits:
+    """Recorded visits per month (label), each date once: the rooms listed, and the dates held
+    elsewhere when all venues are shown."""
+
+    participants: dict[str, int]
+    recorded: dict[str, int]
+
+
+def _association_figures(scopes: list[Scope]) -> tuple[dict[int, dict[str, float]], Visits]:
+    """association id -> {"secs", "events", "participants", "recorded"}: as the host, then as
+    an accepted co-host (a joint event's visits count for every host, like its hours).
+
+    The hosts' query is grouped by the month a date starts in as well, which also gives the
+    visits per month: every date has exactly one host. Like the associations' figures these
+    take in events held elsewhere when no venue is chosen: they are visits all the same.
+    """
+    visits = Visits(defaultdict(int), defaultdict(int))
+    labels = [label for label, _, _ in scopes[0].months]
     figures: dict[int, dict[str, float]] = defaultdict(
-        lambda: {"secs": 0.0, "events": 0, "hosted": 0, "cohosted": 0}
+        lambda: {"secs": 0.0, "events": 0, "hosted": 0, "cohosted": 0, "participants": 0, "recorded": 0}
     )
     hosted = (
         Occurrence.objects.filter(_any_scope(scopes))
-        .values("booking__association_id")
-        .order_by("booking__association_id")
-        .annotate(events=_dates_count(), booked=Sum(_clipped_any(scopes)))
+        .annotate(
+            month=_month_started_any(scopes),
+            offsite=Case(
+                When(room__isnull=True, then=Value(1)), default=Value(0), output_field=IntegerField()
+            ),
+        )
+        .values("booking__association_id", "month", "offsite")
+        .order_by("booking__association_id", "month", "offsite")
+        .annotate(
+            events=_dates_count(),
+            booked=Sum(_clipped_any(scopes)),
+            participants=Sum("attendance"),
+            recorded=Count("attendance"),
+        )
     )
     for row in hosted:
         entry = figures[row["booking__association_id"]]
+        entry["participants"] += row["participants"] or 0
+        entry["recorded"] += row["recorded"]
+        visits.participants[labels[row["month"]]] += row["participants"] or 0
+        visits.recorded[labels[row["month"]]] += row["recorded"]
         entry["secs"] += _secs(row["booked"])
         entry["events"] += row["events"]
         entry["hosted"] += row["events"]
@@ -210,14 +274,18 @@ def _association_figures(scopes: list[Scope]) -> dict[int, dict[str, float]]:
         .annotate(
             events=_dates_count("booking__occurrences__"),
             booked=Sum(_clipped_any(scopes, "booking__occurrences__")),
+            participants=Sum("booking__occurrences__attendance"),
+            recorded=Count("booking__occurrences__attendance"),
         )
     )
     for row in cohosted:
         entry = figures[row["association_id"]]
+        entry["participants"] += row["participants"] or 0
+        entry["recorded"] += row["recorded"]
         entry["secs"] += _secs(row["booked"])
         entry["events"] += row["events"]
         entry["cohosted"] += row["events"]
-    return figures
+    return figures, visits
 
 
 @dataclass
@@ -230,6 +298,7 @@ class Usage:
     open_spans: dict[int, dict[str, list[h.Interval]]]
     open_secs: dict[int, dict[str, float]]
     booked_secs: dict[int, dict[str, float]]
+    visits: Visits
     associations: dict[int, dict[str, float]]
     association_names: dict[int, str]
     month_labels: list[str]
@@ -259,6 +328,8 @@ class Usage:
                     "open_hours": h.hours(opened),
                     "booked_hours": h.hours(booked),
                     "utilization": h.utilization(booked, opened),
+                    "participants": self.visits.participants.get(label, 0),
+                    "recorded_events": self.visits.recorded.get(label, 0),
                 }
             )
         associations = [
@@ -267,6 +338,8 @@ class Usage:
                 "name": self.association_names.get(pk, ""),
                 "booked_hours": h.hours(entry["secs"]),
                 "events": entry["events"],
+                "participants": entry["participants"],
+                "recorded_events": entry["recorded"],
             }
             for pk, entry in self.associations.items()
             if entry["secs"] > 0 or entry["events"] > 0
@@ -295,7 +368,7 @@ def usage(*, start: date, end: date, venue: Venue | None = None, room: Room | No
     rooms = list(rooms_qs)
     scopes = _scopes(start, end, rooms, offsite=venue is None and room is None)
     spans = _open_intervals(start, end, rooms)
-    figures = _association_figures(scopes) if scopes else {}
+    figures, visits = _association_figures(scopes) if scopes else ({}, Visits({}, {}))
     names = (
         dict(Association.objects.filter(id__in=list(figures)).values_list("id", "name")) if figures else {}
     )
@@ -308,6 +381,7 @@ def usage(*, start: date, end: date, venue: Venue | None = None, room: Room | No
         open_spans=spans,
         open_secs={pk: {m: h.seconds(i) for m, i in months.items()} for pk, months in spans.items()},
         booked_secs=_booked_seconds(scopes),
+        visits=visits,
         associations=figures,
         association_names=names,
         month_labels=[label for label, _, _ in h.months(start, end)],

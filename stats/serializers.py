@@ -16,6 +16,10 @@ class AssociationUsageSerializer(serializers.Serializer):
     name = serializers.CharField()
     booked_hours = serializers.FloatField()
     events = serializers.IntegerField(help_text="confirmed occurrences overlapping the period")
+    participants = serializers.IntegerField(
+        help_text="visits recorded at those dates (joint events count for each host)"
+    )
+    recorded_events = serializers.IntegerField(help_text="those dates with a recorded count")
 
 
 class MonthUsageSerializer(serializers.Serializer):
@@ -23,6 +27,13 @@ class MonthUsageSerializer(serializers.Serializer):
     open_hours = serializers.FloatField()
     booked_hours = serializers.FloatField()
     utilization = serializers.FloatField()
+    participants = serializers.IntegerField(
+        help_text=(
+            "visits recorded at dates starting that month: the rooms listed, and dates held "
+            "elsewhere when no venue is chosen"
+        )
+    )
+    recorded_events = serializers.IntegerField(help_text="dates starting that month with a recorded count")
 
 
 class UsageSerializer(serializers.Serializer):

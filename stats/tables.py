@@ -25,6 +25,10 @@ class Table:
         return (self.csv_headers or self.headers, self.csv_rows or self.rows)
 
 
+# Years of one-off bookings are thousands of activities: the page lists the busiest.
+PAGE_ACTIVITIES = 30
+
+
 def percent(ratio: float | None) -> float | None:
     return None if ratio is None else round(ratio * 100, 1)
 
@@ -57,9 +61,23 @@ def build_tables(report: Report, contract: dict) -> dict[str, Table]:
         Table(
             "months",
             _("Month by month, all rooms listed"),
-            [_("Month"), _("Open hours"), _("Booked hours"), _("Utilisation %")],
             [
-                [m["month"], m["open_hours"], m["booked_hours"], percent(m["utilization"])]
+                _("Month"),
+                _("Open hours"),
+                _("Booked hours"),
+                _("Utilisation %"),
+                _("Visits recorded"),
+                _("Dates with a count"),
+            ],
+            [
+                [
+                    m["month"],
+                    m["open_hours"],
+                    m["booked_hours"],
+                    percent(m["utilization"]),
+                    m["participants"],
+                    m["recorded_events"],
+                ]
                 for m in contract["by_month"]
             ],
         ),
@@ -86,7 +104,15 @@ def build_tables(report: Report, contract: dict) -> dict[str, Table]:
         Table(
             "associations",
             _("Associations"),
-            [_("Association"), _("Booked hours"), _("Events"), _("Joint events"), _("Hosted together with")],
+            [
+                _("Association"),
+                _("Booked hours"),
+                _("Events"),
+                _("Joint events"),
+                _("Hosted together with"),
+                _("Visits recorded"),
+                _("Dates with a count"),
+            ],
             [
                 [
                     a["name"],
@@ -94,6 +120,8 @@ def build_tables(report: Report, contract: dict) -> dict[str, Table]:
                     a["events"],
                     report.joint.get(a["id"], 0),
                     ", ".join(report.partners.get(a["id"], [])),
+                    a["participants"],
+                    a["recorded_events"],
                 ]
                 for a in contract["associations"]
             ],
@@ -128,7 +156,40 @@ def build_tables(report: Report, contract: dict) -> dict[str, Table]:
             for g in groups
         ]
 
+    activity_headers = [
+        _("Activity"),
+        _("Association"),
+        _("Dates"),
+        _("Dates with a count"),
+        _("Dates without a count"),
+        _("Visits recorded"),
+        _("Average visits per counted date"),
+        _("Visits / room capacity %"),
+    ]
+    activity_rows = [
+        [
+            a.title,
+            a.association,
+            a.events,
+            a.reported,
+            a.unrecorded,
+            a.attendance,
+            a.average_attendance,
+            percent(a.fill_rate),
+        ]
+        for a in report.activities
+    ]
     tables += [
+        Table(
+            "activities",
+            _("Participation by activity (the %(n)d with most visits; all of them in the CSV)")
+            % {"n": PAGE_ACTIVITIES}
+            if len(report.activities) > PAGE_ACTIVITIES
+            else _("Participation by activity"),
+            activity_headers,
+            activity_rows[:PAGE_ACTIVITIES],
+            csv_rows=activity_rows,
+        ),
         Table("categories", _("By category"), [_("Category"), *group_headers], group_rows(report.categories)),
         Table("audiences", _("By audience"), [_("Audience"), *group_headers], group_rows(report.audiences)),
         Table(

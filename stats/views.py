@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -86,6 +87,7 @@ def _charts(report, contract) -> dict:
             [(g.label, g.secs, f"{g.booked_hours} h") for g in report.audiences]
         ),
         "heat": charts.heat_map(utilization, titles),
+        "trends": [(a, charts.sparkline(a.counts)) for a in report.activities if len(a.counts) > 1],
         "weekdays": [(24 + i * 22 + 15, day) for i, day in enumerate(days)],
     }
 
@@ -129,3 +131,54 @@ def stats_csv(request: HttpRequest, name: str) -> HttpResponse:
     writer.writerow(headers)
     writer.writerows(rows)
     return response
+
+
+# The one-page report lists at most this many associations and pairs; the rest are counted.
+REPORT_ASSOCIATIONS = 24
+REPORT_PAIRS = 6
+
+
+@require_safe
+def funder_report(request: HttpRequest) -> HttpResponse:
+    """/stats/report/: the period's figures on one printable A4 page, for a funder's report."""
+    form = _form(request)
+    if not form.is_valid():
+        return render(request, "stats/report.html", {"form": form}, status=400)
+    report, contract, _tables = _figures(form)
+    total = report.total
+    associations = contract["associations"]
+    booked = sum(r["booked_hours"] for r in contract["rooms"])
+    opened = sum(r["open_hours"] for r in contract["rooms"])
+    months = contract["by_month"]
+    context = {
+        "form": form,
+        "data": form.cleaned_data,
+        "contract": contract,
+        "report": report,
+        "figures": {
+            "events": total.events if total else 0,
+            "booked_hours": round(booked, 1),
+            "utilization": percent(booked / opened) if opened else None,
+            "associations": len(associations),
+            "joint_dates": report.joint_dates,
+            "visits": total.attendance if total else 0,
+            "counted": total.reported if total else 0,
+            "uncounted": total.unrecorded if total else 0,
+            "average": total.average_attendance if total else None,
+        },
+        "associations": associations[:REPORT_ASSOCIATIONS],
+        "more_associations": max(len(associations) - REPORT_ASSOCIATIONS, 0),
+        "pairs": report.pairs[:REPORT_PAIRS],
+        "more_pairs": max(len(report.pairs) - REPORT_PAIRS, 0),
+        "charts": {
+            "utilization": charts.fitted_columns(
+                [(m["month"][2:], m["utilization"], f"{percent(m['utilization']):.0f}") for m in months]
+            ),
+            "visits": charts.fitted_columns(
+                [(m["month"][2:], m["participants"], str(m["participants"])) for m in months]
+            ),
+        },
+        "stats_url": request.build_absolute_uri(reverse("stats:usage") + "?" + form.data.urlencode()),
+        "today": timezone.localdate(),
+    }
+    return render(request, "stats/report.html", context)

@@ -25,20 +25,42 @@ import sys
 def entries(path: str) -> tuple[str, dict[str, str], list[str]]:
     """(header, entries by key, keys in order)."""
     with open(path, encoding="utf-8") as handle:
-        blocks = [b for b in handle.read().split("\n\n") if b.strip()]
+        blocks = split_entries(handle.read())
     by_key: dict[str, str] = {}
     order: list[str] = []
     header = ""
     for block in blocks:
         block = block.strip("\n")
         key = _key(block)
-        if key == "msgid \"\"" and not header:
+        if key == 'msgid ""' and not header:
             header = block
             continue
         if key not in by_key:
             order.append(key)
         by_key[key] = block
     return header, by_key, order
+
+
+def split_entries(text: str) -> list[str]:
+    """The entries of a catalogue. An entry ends at a blank line, or where a comment or a new
+    msgctxt/msgid follows its msgstr without one (hand-edited files, earlier line merges)."""
+    blocks: list[list[str]] = [[]]
+    in_msgstr = False
+    for line in text.splitlines():
+        bare = line[3:] if line.startswith("#~ ") else line
+        if not line.strip():
+            blocks.append([])
+            in_msgstr = False
+            continue
+        if in_msgstr and (
+            line.startswith("#") and not line.startswith('#~ "') or bare.startswith(("msgctxt ", "msgid "))
+        ):
+            blocks.append([])
+            in_msgstr = False
+        if bare.startswith("msgstr"):
+            in_msgstr = True
+        blocks[-1].append(line)
+    return ["\n".join(b) for b in blocks if b]
 
 
 def _key(block: str) -> str:

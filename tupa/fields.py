@@ -1,12 +1,14 @@
 """API field types shared by the apps."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+MAX_OFFSET = timedelta(hours=14)
 
 
 def parse_aware(value) -> datetime | None:
@@ -18,6 +20,10 @@ def parse_aware(value) -> datetime | None:
     except ValueError:
         return None
     if parsed is None or parsed.tzinfo is None or parsed.utcoffset() is None:
+        return None
+    # No place on Earth is more than 14 hours off UTC, and PostgreSQL refuses offsets past
+    # 15:59 with an error (a 500 where the caller sent nonsense): such a time is invalid.
+    if abs(parsed.utcoffset()) > MAX_OFFSET:
         return None
     return parsed
 

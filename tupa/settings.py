@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "booking",
     "desk",
     "stats",
+    "reach",
     "tupa",
     "django_tasks",
     "django_tasks_db",

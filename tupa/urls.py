@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("associations.urls")),
     path("", include("booking.urls")),
     path("", include("booking.calendar_urls")),
+    path("", include("reach.urls")),
     path("", include("stats.urls")),
     path("", include("desk.urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

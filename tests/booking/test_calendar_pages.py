@@ -126,7 +126,7 @@ def test_the_event_page(client, room, association, other_association):
         "18:00",
         "https://meet.example.org/laulu",
         f"/events/{occ.id}.ics",
-        'itemtype="https://schema.org/Event"',
+        '<script type="application/ld+json">',
         "Liikunta",
     ):
         assert text in html, text

@@ -34,7 +34,7 @@ PUBLIC = {
     "api-venues",
     "stats-usage",
 }
-PUBLIC_NAMESPACES = {"calendar", "stats", "venues"}
+PUBLIC_NAMESPACES = {"calendar", "stats", "venues", "linkedevents", "reach"}
 
 
 def is_public(route) -> bool:
@@ -61,6 +61,7 @@ BOOKING_MEMBERS_ONLY = {
     "booking:attendance",
     "api-booking",
     "api-booking-cancel",
+    "api-booking-attendance",
 }
 # Answering the co-host invitation of the third association: none of our roles but the coordinator.
 COHOST_ADMIN_ONLY = {"booking:cohost_answer", "api-cohost-accept", "api-cohost-decline"}

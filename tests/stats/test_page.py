@@ -158,3 +158,48 @@ def test_heat_map_uses_local_time_across_dst(venue, room, association):
         ("Sunday", "10"): "1.0",
         ("Sunday", "21"): "1.0",
     }
+
+
+def test_the_page_shows_participation_and_the_dates_without_a_count(data):
+    html = Client().get("/stats/", PERIOD, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Visits recorded: 30 at 1 of 2 dates." in html
+    assert "1 date has no count." in html
+    assert "/stats/report/?" in html
+    rows = csv_rows(Client().get("/stats/activities.csv", PERIOD, HTTP_ACCEPT_LANGUAGE="en"))
+    by_title = {row[0]: row for row in rows[1:]}
+    joint = next(row for row in by_title.values() if row[5] == "30")
+    # dates, with a count, without, visits, average, % of capacity (40)
+    assert joint[2:] == ["1", "1", "0", "30", "30.0", "75.0"]
+
+
+def test_an_activity_has_its_trend_through_the_season(venue, room, association):
+    from datetime import timedelta
+
+    from tests.factories import OccurrenceFactory
+
+    first = book(association, room, "2026-01-06 10:00", "2026-01-06 11:00")
+    first.attendance = 10
+    first.save()
+    for week, n in ((1, 14), (2, 18)):
+        start = first.start + timedelta(weeks=week)
+        OccurrenceFactory(booking=first.booking, start=start, end=start + timedelta(hours=1), attendance=n)
+    html = Client().get("/stats/", {"start": "2026-01-01", "end": "2026-01-31"}).content.decode()
+    assert "<polyline" in html and "10 → 18" in html
+
+
+def test_the_funders_report_is_one_page_of_figures(data, association):
+    response = Client().get("/stats/report/", PERIOD, HTTP_ACCEPT_LANGUAGE="sv")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="sv">' in html and "<nav" not in html
+    assert association.name in html and "Kyläyhdistys" in html
+    assert html.count("<svg") == 2
+
+
+def test_the_funders_report_needs_a_period(db):
+    assert Client().get("/stats/report/", {"start": "x"}).status_code == 400
+
+
+def test_the_funders_report_answers_in_bounded_queries(data, django_assert_max_num_queries):
+    with django_assert_max_num_queries(20):
+        Client().get("/stats/report/", {"start": "2024-01-01", "end": "2026-12-31"})

@@ -25,10 +25,24 @@ def test_it_counts_confirmed_occurrences_only(usage_of, venue, room, association
         {"id": room.id, "name": "Sali", "open_hours": 98.0, "booked_hours": 2.0, "utilization": 0.0204}
     ]
     assert data["associations"] == [
-        {"id": association.id, "name": association.name, "booked_hours": 2.0, "events": 1}
+        {
+            "id": association.id,
+            "name": association.name,
+            "booked_hours": 2.0,
+            "events": 1,
+            "participants": 0,
+            "recorded_events": 0,
+        }
     ]
     assert data["by_month"] == [
-        {"month": "2026-01", "open_hours": 98.0, "booked_hours": 2.0, "utilization": 0.0204}
+        {
+            "month": "2026-01",
+            "open_hours": 98.0,
+            "booked_hours": 2.0,
+            "utilization": 0.0204,
+            "participants": 0,
+            "recorded_events": 0,
+        }
     ]
 
 
@@ -137,7 +151,14 @@ def test_it_clips_occurrences_to_the_period_and_includes_the_end_date(usage_of, 
 
     assert [r["booked_hours"] for r in data["rooms"]] == [4.0, 0.0]
     assert data["associations"] == [
-        {"id": association.id, "name": association.name, "booked_hours": 4.0, "events": 3}
+        {
+            "id": association.id,
+            "name": association.name,
+            "booked_hours": 4.0,
+            "events": 3,
+            "participants": 0,
+            "recorded_events": 0,
+        }
     ]
 
 
@@ -150,9 +171,30 @@ def test_by_month_splits_local_months_and_sums_the_rooms(usage_of, venue, room, 
     data = usage_of("2026-01-15", "2026-03-10", venue=venue.id)
 
     assert data["by_month"] == [
-        {"month": "2026-01", "open_hours": 476.0, "booked_hours": 1.0, "utilization": 0.0021},
-        {"month": "2026-02", "open_hours": 784.0, "booked_hours": 1.0, "utilization": 0.0013},
-        {"month": "2026-03", "open_hours": 280.0, "booked_hours": 2.0, "utilization": 0.0071},
+        {
+            "month": "2026-01",
+            "open_hours": 476.0,
+            "booked_hours": 1.0,
+            "utilization": 0.0021,
+            "participants": 0,
+            "recorded_events": 0,
+        },
+        {
+            "month": "2026-02",
+            "open_hours": 784.0,
+            "booked_hours": 1.0,
+            "utilization": 0.0013,
+            "participants": 0,
+            "recorded_events": 0,
+        },
+        {
+            "month": "2026-03",
+            "open_hours": 280.0,
+            "booked_hours": 2.0,
+            "utilization": 0.0071,
+            "participants": 0,
+            "recorded_events": 0,
+        },
     ]
     assert [r["booked_hours"] for r in data["rooms"]] == [2.0, 2.0]
     assert [r["open_hours"] for r in data["rooms"]] == [770.0, 770.0]
@@ -248,8 +290,15 @@ def test_a_venue_without_rooms_has_empty_figures(usage_of, venue):
     data = usage_of("2026-01-30", "2026-02-02", venue=venue.id)
     assert data["rooms"] == [] and data["associations"] == []
     assert data["by_month"] == [
-        {"month": "2026-01", "open_hours": 0.0, "booked_hours": 0.0, "utilization": 0.0},
-        {"month": "2026-02", "open_hours": 0.0, "booked_hours": 0.0, "utilization": 0.0},
+        {
+            "month": m,
+            "open_hours": 0.0,
+            "booked_hours": 0.0,
+            "utilization": 0.0,
+            "participants": 0,
+            "recorded_events": 0,
+        }
+        for m in ("2026-01", "2026-02")
     ]
 
 
