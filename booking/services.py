@@ -53,6 +53,7 @@ class BookingConflict(Exception):
 class BookingResult:
     booking: Booking
     skipped: list[Conflict] = field(default_factory=list)
+    closed: list[tuple[Slot, str]] = field(default_factory=list)  # (date, closure reason) left out
 
 
 def audit(actor, action: str, *, booking=None, association=None, message: str = "", **data) -> None:
@@ -237,6 +238,9 @@ def booking_create(
     category: Category | None = None,
     only_free_dates: bool = False,
     extra_rooms: Iterable[Room] = (),
+    skip_closed_dates: bool = False,
+    confirm: bool = False,
+    notify: bool = True,
     **details,
 ) -> BookingResult:
     """Book a room (or several at once, all or nothing) once or as a series.
@@ -244,9 +248,16 @@ def booking_create(
     Nothing is saved when a date collides in any room; with only_free_dates such a date
     is skipped in every room (and returned) instead. Without a room the event is held
     elsewhere (details["location"]): no room's rules or conflicts apply to it.
+
+    For a season's publication (seasons/services.py): skip_closed_dates leaves out dates
+    a closure holds instead of refusing them; confirm (coordinators only) books confirmed
+    whatever the room's approval setting, the coordinator's decision being the approval;
+    notify=False leaves the e-mail to the caller, who sends one per association.
     """
     if not can_book_for(actor, association):
         raise PermissionDenied(_("You may not book for this association."))
+    if confirm and not is_coordinator(actor):
+        raise PermissionDenied(_("Only coordinators approve bookings."))
     extra = _extra_rooms(room, extra_rooms)
     if room is None:
         if not str(details.get("location") or "").strip():
@@ -261,6 +272,7 @@ def booking_create(
     cohosts = approved_cohosts(association, cohosts)
 
     rooms: list[Room] = []
+    closed: list[tuple[Slot, str]] = []
     try:
         with transaction.atomic():
             skipped: list[Conflict] = []
@@ -270,6 +282,10 @@ def booking_create(
                 locked = _lock_rooms([room, *extra])
                 room = locked[room.pk]
                 rooms = [room, *(locked[r.pk] for r in extra)]
+                if skip_closed_dates:
+                    slots, closed = _without_closed_dates(rooms, slots)
+                    if not slots:
+                        raise BookingConflict([])
                 errors = _rule_errors(rooms, slots)
                 if errors:
                     raise ValidationError(errors)
@@ -283,7 +299,7 @@ def booking_create(
                     if not slots:
                         raise BookingConflict(conflicts)
 
-                status, reason = initial_status(rooms, association, slots)
+                status, reason = (Status.CONFIRMED, "") if confirm else initial_status(rooms, association, slots)
 
             booking = Booking.objects.create(
                 association=association,
@@ -324,7 +340,8 @@ def booking_create(
                 skipped=[c.requested_start.isoformat() for c in skipped],
                 **({"rooms": [r.pk for r in rooms]} if len(rooms) > 1 else {}),
             )
-            notifications.after_commit(booking, "confirmed" if status == Status.CONFIRMED else "pending")
+            if notify:
+                notifications.after_commit(booking, "confirmed" if status == Status.CONFIRMED else "pending")
             for cohost in cohosts:
                 notifications.after_commit(booking, "cohost_invited", association=cohost)
     except IntegrityError as exc:
@@ -333,7 +350,20 @@ def booking_create(
         # Lost a race the check could not see (another server committed between our
         # check and our insert): the exclusion constraint refused, answer as a conflict.
         raise BookingConflict(_conflicts_in(rooms, slots)) from None
-    return BookingResult(booking=booking, skipped=skipped)
+    return BookingResult(booking=booking, skipped=skipped, closed=closed)
+
+
+def _without_closed_dates(rooms: Sequence[Room], slots: Sequence[Slot]) -> tuple[list[Slot], list]:
+    """The slots no closure of any of the rooms touches, and the others with the reason."""
+    kept, closed = [], []
+    spans = [c for r in rooms for c in room_rules(r, slots[0].start, slots[-1].end).closures]
+    for slot in slots:
+        hit = next((c for c in spans if slot.start < c.end and c.start < slot.end), None)
+        if hit is None:
+            kept.append(slot)
+        else:
+            closed.append((slot, hit.reason))
+    return kept, closed
 
 
 def may_manage_booking(user, booking: Booking) -> bool:

@@ -11,4 +11,5 @@ urlpatterns = [
     path("v1/", include("booking.events_api_urls")),
     path("v1/", include("stats.api_urls")),
     path("linkedevents/v1/", include("reach.api_urls")),
+    path("v1/", include("seasons.api_urls")),
 ]

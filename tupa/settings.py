@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "tupa",
     "django_tasks",
     "django_tasks_db",
+    "seasons",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +148,9 @@ EMAIL_RETRY_BASE_SECONDS = env.float("EMAIL_RETRY_BASE_SECONDS", default=10)
 EMAIL_RETRY_MAX_SECONDS = env.float("EMAIL_RETRY_MAX_SECONDS", default=600)
 # A task "running" this long was abandoned (worker killed, database lost mid-task): run again.
 TASKS_ABANDONED_SECONDS = env.int("TASKS_ABANDONED_SECONDS", default=300)
+
+# The season solver's time limit: CONTRACT.md wants an allocation within 60 s.
+SEASON_SOLVER_SECONDS = env.float("SEASON_SOLVER_SECONDS", default=50.0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
