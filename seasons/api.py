@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import time
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
@@ -56,7 +57,12 @@ class SeasonInput(serializers.Serializer):
     end = serializers.DateField()
     applications_close = AwareDateTimeField()
     weekly_cap_hours = serializers.DecimalField(
-        max_digits=5, decimal_places=2, min_value=0.5, required=False, allow_null=True, default=None
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.5"),
+        required=False,
+        allow_null=True,
+        default=None,
     )
     priority_audiences = serializers.ListField(
         child=serializers.ChoiceField(choices=Audience.choices), required=False, default=list, max_length=10
@@ -154,7 +160,9 @@ def proposal_data(season: Season) -> dict:
                 }
             )
         else:
-            refused.append({"application": application.pk, "reason": texts[application.pk], "code": outcome.code})
+            refused.append(
+                {"application": application.pk, "reason": texts[application.pk], "code": outcome.code}
+            )
     return {
         "season": season.pk,
         "status": season.status,
@@ -258,15 +266,21 @@ class ApplicationsView(APIView):
     def get(self, request, pk: int):
         season = _load(pk)
         paginator = ApplicationPagination()
-        page = paginator.paginate_queryset(selectors.applications_for(request.user, season), request, view=self)
-        texts = selectors.outcome_texts(season, page) if season.phase == Season.Phase.PUBLISHED else {}
-        return paginator.get_paginated_response(
-            [application_data(a, season, texts.get(a.pk)) for a in page]
+        page = paginator.paginate_queryset(
+            selectors.applications_for(request.user, season), request, view=self
         )
+        texts = selectors.outcome_texts(season, page) if season.phase == Season.Phase.PUBLISHED else {}
+        return paginator.get_paginated_response([application_data(a, season, texts.get(a.pk)) for a in page])
 
     @extend_schema(
         request=ApplicationInput,
-        responses={201: OpenApiTypes.OBJECT, 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404]},
+        responses={
+            201: OpenApiTypes.OBJECT,
+            400: ERRORS[400],
+            401: ERRORS[401],
+            403: ERRORS[403],
+            404: ERRORS[404],
+        },
     )
     def post(self, request, pk: int):
         season = _load(pk)
@@ -298,7 +312,13 @@ class AllocateView(APIView):
 
     @extend_schema(
         request=None,
-        responses={200: OpenApiTypes.OBJECT, 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404]},
+        responses={
+            200: OpenApiTypes.OBJECT,
+            400: ERRORS[400],
+            401: ERRORS[401],
+            403: ERRORS[403],
+            404: ERRORS[404],
+        },
     )
     def post(self, request, pk: int):
         season = _load(pk)
@@ -311,14 +331,21 @@ class PublishView(APIView):
 
     @extend_schema(
         request=None,
-        responses={200: OpenApiTypes.OBJECT, 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404]},
+        responses={
+            200: OpenApiTypes.OBJECT,
+            400: ERRORS[400],
+            401: ERRORS[401],
+            403: ERRORS[403],
+            404: ERRORS[404],
+        },
     )
     def post(self, request, pk: int):
         season = _load(pk)
         result = services.season_publish(actor=request.user, season=season)
         body = season_data(_load(pk))
         body["booked"] = [
-            {"application": o.application_id, "booking": o.booking_id, "left_out": o.left_out} for o in result.booked
+            {"application": o.application_id, "booking": o.booking_id, "left_out": o.left_out}
+            for o in result.booked
         ]
         body["already_published"] = result.already
         return Response(body)

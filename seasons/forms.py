@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -38,7 +40,7 @@ class SeasonForm(forms.Form):
     weekly_cap_hours = forms.DecimalField(
         label=_("At most this many hours a week per association"),
         required=False,
-        min_value=0.5,
+        min_value=Decimal("0.5"),
         max_digits=5,
         decimal_places=1,
         help_text=_("Leave empty for no limit."),
@@ -60,7 +62,9 @@ class ApplicationForm(forms.Form):
     title = forms.CharField(label=_("What is the activity?"), max_length=200)
     group_size = forms.IntegerField(label=_("How many people come?"), min_value=1, max_value=100_000)
     audience = forms.ChoiceField(label=_("For whom?"), choices=Audience.choices, initial=Audience.EVERYONE)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     public = forms.BooleanField(label=_("Public: shown in the calendar"), required=False, initial=True)
 
     def __init__(self, *args, season: Season, user, **kwargs):
@@ -99,7 +103,9 @@ class ApplicationForm(forms.Form):
             if all(p is None for p in parts):
                 continue
             if any(p is None for p in parts):
-                self.add_error(f"wish{n}_weekday", _("Fill in the weekday, both times and the room, or none."))
+                self.add_error(
+                    f"wish{n}_weekday", _("Fill in the weekday, both times and the room, or none.")
+                )
                 continue
             wishes.append(WishInput(parts[0], parts[1], parts[2], parts[3]))
         return wishes
@@ -135,14 +141,24 @@ class PinForm(forms.Form):
         required=False,
     )
     wish = forms.TypedChoiceField(
-        label=_("Wish"), choices=[("", "—")] + [(n, str(n)) for n in range(1, 6)], coerce=int, required=False, empty_value=None
+        label=_("Wish"),
+        choices=[("", "—")] + [(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        required=False,
+        empty_value=None,
     )
     weekday = forms.TypedChoiceField(
-        label=_("Weekday"), choices=[("", "—"), *weekday_choices()], coerce=int, required=False, empty_value=None
+        label=_("Weekday"),
+        choices=[("", "—"), *weekday_choices()],
+        coerce=int,
+        required=False,
+        empty_value=None,
     )
     start = forms.TimeField(label=_("From"), widget=TIME_WIDGET, required=False, input_formats=["%H:%M"])
     end = forms.TimeField(label=_("To"), widget=TIME_WIDGET, required=False, input_formats=["%H:%M"])
-    room = SafeModelChoiceField(label=_("Room"), queryset=Room.objects.none(), required=False, empty_label="—")
+    room = SafeModelChoiceField(
+        label=_("Room"), queryset=Room.objects.none(), required=False, empty_label="—"
+    )
 
     def __init__(self, *args, season: Season, **kwargs):
         super().__init__(*args, **kwargs)

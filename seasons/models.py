@@ -30,7 +30,9 @@ class Season(models.Model):
         PUBLISHED = "published", _("published")
 
     name = models.CharField(_("name"), max_length=200)
-    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="seasons", verbose_name=_("venue"))
+    venue = models.ForeignKey(
+        Venue, on_delete=models.PROTECT, related_name="seasons", verbose_name=_("venue")
+    )
     rooms = models.ManyToManyField(Room, related_name="seasons", verbose_name=_("rooms"))
     start = models.DateField(_("first date"))
     end = models.DateField(_("last date"))
@@ -102,7 +104,10 @@ class Application(models.Model):
 
     season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="applications")
     association = models.ForeignKey(
-        Association, on_delete=models.PROTECT, related_name="season_applications", verbose_name=_("association")
+        Association,
+        on_delete=models.PROTECT,
+        related_name="season_applications",
+        verbose_name=_("association"),
     )
     title = models.CharField(_("what the activity is"), max_length=200)
     group_size = models.PositiveIntegerField(_("group size"))
@@ -162,6 +167,12 @@ class Wish(models.Model):
     def __str__(self) -> str:
         return f"{self.position}. {self.weekday} {self.start:%H:%M}-{self.end:%H:%M}"
 
+    @property
+    def text(self) -> str:
+        from .wording import slot_text
+
+        return slot_text(self.room, self.weekday, self.start, self.end)
+
 
 class Outcome(models.Model):
     """The last proposal's decision for one application; at publication, its booking."""
@@ -175,6 +186,7 @@ class Outcome(models.Model):
     # Why: the solver's refusal code, or for a not-first wish what held the better ones.
     code = models.CharField(max_length=30, blank=True)
     blockers = models.JSONField(default=list, blank=True)  # [[wish position, [application ids]], ...]
+    wish_reasons = models.JSONField(default=list, blank=True)  # [[wish position, code], ...]
     # One booking per granted application, never two: publishing twice books nothing twice.
     booking = models.OneToOneField(
         Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="season_outcome"
@@ -191,8 +203,13 @@ class Outcome(models.Model):
                 ),
                 name="outcome_slot_whole_or_empty",
             ),
-            models.CheckConstraint(condition=Q(booking__isnull=True) | Q(room__isnull=False), name="outcome_booking_only_granted"),
+            models.CheckConstraint(
+                condition=Q(booking__isnull=True) | Q(room__isnull=False), name="outcome_booking_only_granted"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.wish or self.code}"
 
     @property
     def granted(self) -> bool:
@@ -225,8 +242,17 @@ class Pin(models.Model):
                 condition=(
                     Q(kind="wish", wish__isnull=False)
                     | Q(kind="refuse")
-                    | Q(kind="move", room__isnull=False, weekday__isnull=False, start__isnull=False, end__isnull=False)
+                    | Q(
+                        kind="move",
+                        room__isnull=False,
+                        weekday__isnull=False,
+                        start__isnull=False,
+                        end__isnull=False,
+                    )
                 ),
                 name="pin_kind_has_its_fields",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.kind}"

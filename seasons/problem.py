@@ -120,8 +120,12 @@ def build_problem(
         wishes = sorted(application.wishes.all(), key=lambda w: w.position)
         slots = []
         for n, wish in enumerate(wishes, start=1):
-            slots.append(allocation.Slot(wish.room_id, wish.weekday, _minutes(wish.start), _minutes(wish.end)))
-            if held is not None and held.every_date_held(season, wish.room_id, wish.weekday, wish.start, wish.end):
+            slots.append(
+                allocation.Slot(wish.room_id, wish.weekday, _minutes(wish.start), _minutes(wish.end))
+            )
+            if held is not None and held.every_date_held(
+                season, wish.room_id, wish.weekday, wish.start, wish.end
+            ):
                 unavailable.add((application.pk, n))
         solver_apps.append(
             allocation.Application(

@@ -33,7 +33,9 @@ def _applications(season: Season) -> QuerySet[Application]:
     return (
         Application.objects.filter(season=season)
         .select_related("association", "outcome__room", "outcome__booking", "pin", "category")
-        .prefetch_related(Prefetch("wishes", queryset=Wish.objects.select_related("room").order_by("position")))
+        .prefetch_related(
+            Prefetch("wishes", queryset=Wish.objects.select_related("room").order_by("position"))
+        )
         .order_by("pk")
     )
 
@@ -88,10 +90,13 @@ class GridRoom:
 
     def rows(self):
         for hour in self.hours:
-            yield hour, [
-                (weekday, self.granted.get((weekday, hour), []), self.wished.get((weekday, hour), 0))
-                for weekday in self.weekdays
-            ]
+            yield (
+                hour,
+                [
+                    (weekday, self.granted.get((weekday, hour), []), self.wished.get((weekday, hour), 0))
+                    for weekday in self.weekdays
+                ],
+            )
 
 
 def _covers(start: time, end: time, hour: int) -> bool:
@@ -225,7 +230,15 @@ def csv_cell(value) -> str:
 def report_rows(season: Season, data: Report) -> list[list[str]]:
     from django.utils.translation import gettext as _
 
-    rows = [[_("association"), _("applications"), _("requested hours a week"), _("granted hours a week"), _("first wishes")]]
+    rows = [
+        [
+            _("association"),
+            _("applications"),
+            _("requested hours a week"),
+            _("granted hours a week"),
+            _("first wishes"),
+        ]
+    ]
     for line in data.associations:
         rows.append(
             [
@@ -237,7 +250,9 @@ def report_rows(season: Season, data: Report) -> list[list[str]]:
             ]
         )
     rows.append([])
-    rows.append([_("room"), _("open evening hours a week"), _("granted evening hours a week"), _("utilisation")])
+    rows.append(
+        [_("room"), _("open evening hours a week"), _("granted evening hours a week"), _("utilisation")]
+    )
     for room_line in data.rooms:
         rows.append(
             [

@@ -154,18 +154,32 @@ def wish_errors(season: Season, wishes: Sequence[WishInput], group_size: int) ->
             continue
         length = _minutes(wish.end) - _minutes(wish.start)
         if length < room.min_booking_minutes:
-            add("wishes", prefix + _("A booking of this room lasts at least %(n)d minutes.") % {"n": room.min_booking_minutes})
+            add(
+                "wishes",
+                prefix
+                + _("A booking of this room lasts at least %(n)d minutes.") % {"n": room.min_booking_minutes},
+            )
         if length > room.max_booking_minutes:
-            add("wishes", prefix + _("A booking of this room lasts at most %(n)d minutes.") % {"n": room.max_booking_minutes})
+            add(
+                "wishes",
+                prefix
+                + _("A booking of this room lasts at most %(n)d minutes.") % {"n": room.max_booking_minutes},
+            )
         if room.pk not in hours_cache:
             hours_cache[room.pk] = room_open_hours(room)
         spans = hours_cache[room.pk].get(wish.weekday, ())
         if not any(o <= _minutes(wish.start) and _minutes(wish.end) <= c for o, c in spans):
-            add("wishes", prefix + _("%(slot)s is outside the opening hours.") % {"slot": slot_text(room, wish.weekday, wish.start, wish.end)})
+            add(
+                "wishes",
+                prefix
+                + _("%(slot)s is outside the opening hours.")
+                % {"slot": slot_text(room, wish.weekday, wish.start, wish.end)},
+            )
         if group_size > room.capacity:
             add(
                 "group_size",
-                _("%(room)s holds %(n)d people; the group is larger.") % {"room": room.name, "n": room.capacity},
+                _("%(room)s holds %(n)d people; the group is larger.")
+                % {"room": room.name, "n": room.capacity},
             )
     return errors
 
@@ -246,7 +260,12 @@ def application_update(
         application.category = category
         application.save()
         _save_wishes(application, wishes)
-        _audit(actor, "season.application_changed", association=application.association, application=application.pk)
+        _audit(
+            actor,
+            "season.application_changed",
+            association=application.association,
+            application=application.pk,
+        )
     return application
 
 
@@ -289,12 +308,23 @@ def season_allocate(*, actor, season: Season) -> allocation.Proposal:
     _check_coordinator(actor)
     _check_allocatable(season)
     problem = build_problem(season, time_limit_seconds=settings.SEASON_SOLVER_SECONDS)
-    proposal = allocation.allocate(problem)
+    try:
+        proposal = allocation.allocate(problem)
+    except allocation.PinConflict as error:
+        raise ValidationError(
+            {"detail": [_("The pinned decisions cannot all hold; change a pin."), *error.problems]}
+        ) from None
     with transaction.atomic():
         locked = Season.objects.select_for_update().get(pk=season.pk)
         _check_allocatable(locked)
         _store_proposal(locked, proposal)
-        _audit(actor, "season.allocated", season=season.pk, optimal=proposal.optimal, granted=len(proposal.grants))
+        _audit(
+            actor,
+            "season.allocated",
+            season=season.pk,
+            optimal=proposal.optimal,
+            granted=len(proposal.grants),
+        )
     season.refresh_from_db()
     return proposal
 
@@ -315,11 +345,17 @@ def _store_proposal(season: Season, proposal: allocation.Proposal) -> None:
                 end=_time(grant.slot.end),
                 code="" if why is None else "later_wish",
                 blockers=[] if why is None else _plain_blockers(why.blockers),
+                wish_reasons=[] if why is None else _plain_reasons(why.wish_reasons),
             )
         )
     for refusal in proposal.refusals:
         rows.append(
-            Outcome(application_id=refusal.application, code=refusal.code, blockers=_plain_blockers(refusal.blockers))
+            Outcome(
+                application_id=refusal.application,
+                code=refusal.code,
+                blockers=_plain_blockers(refusal.blockers),
+                wish_reasons=_plain_reasons(refusal.wish_reasons),
+            )
         )
     Outcome.objects.bulk_create(rows)
     season.phase = Season.Phase.PROPOSED
@@ -331,6 +367,10 @@ def _store_proposal(season: Season, proposal: allocation.Proposal) -> None:
 
 def _plain_blockers(blockers) -> list:
     return [[int(position), [int(a) for a in apps]] for position, apps in blockers]
+
+
+def _plain_reasons(reasons) -> list:
+    return [[int(position), str(code)] for position, code in reasons]
 
 
 def _time(minutes: int) -> time:
@@ -383,7 +423,9 @@ def season_pin(
             )
         else:
             raise ValidationError({"kind": [_("Unknown decision.")]})
-        _audit(actor, "season.pinned", association=application.association, application=application.pk, kind=kind)
+        _audit(
+            actor, "season.pinned", association=application.association, application=application.pk, kind=kind
+        )
     return pin
 
 
@@ -495,7 +537,9 @@ def _book_series(actor, season: Season, outcome: Outcome, now: datetime) -> None
         {"start": c.requested_start.astimezone(tz).isoformat(), "reason": _("already booked")}
         for c in result.skipped
     ]
-    left_out += [{"start": slot.start.astimezone(tz).isoformat(), "reason": reason} for slot, reason in result.closed]
+    left_out += [
+        {"start": slot.start.astimezone(tz).isoformat(), "reason": reason} for slot, reason in result.closed
+    ]
     outcome.booking = result.booking
     outcome.left_out = sorted(left_out, key=lambda d: d["start"] or "")
     outcome.save(update_fields=["booking", "left_out"])
@@ -518,7 +562,9 @@ def _proposal_problems(season: Season) -> list[str]:
         for o in outcomes
         if o.granted
     )
-    refusals = tuple(allocation.Refusal(application=o.application_id, code=o.code) for o in outcomes if not o.granted)
+    refusals = tuple(
+        allocation.Refusal(application=o.application_id, code=o.code) for o in outcomes if not o.granted
+    )
     known = {o.application_id for o in outcomes}
     if any(a.id not in known for a in problem.applications):
         return [_("The applications changed since the allocation; run it again.")]

@@ -19,7 +19,7 @@ from . import selectors, services
 from .forms import ApplicationForm, PinForm, SeasonForm
 from .models import Application, Season
 from .problem import room_open_hours
-from .wording import hhmm, weekday_name
+from .wording import weekday_name
 
 
 def _require_coordinator(request) -> None:
@@ -65,7 +65,9 @@ def hhmm_minutes(minutes: int) -> str:
 
 
 def season_list(request):
-    return render(request, "seasons/season_list.html", {"seasons": selectors.seasons().order_by("-start", "pk")})
+    return render(
+        request, "seasons/season_list.html", {"seasons": selectors.seasons().order_by("-start", "pk")}
+    )
 
 
 def season_detail(request, pk: int):
@@ -75,9 +77,14 @@ def season_detail(request, pk: int):
     texts = selectors.outcome_texts(season, mine) if published and mine else {}
     context = {
         "season": season,
+        "rules": season_rules(season),
         "rooms": _room_facts(season),
-        "applications": [(a, texts.get(a.pk, ""), selectors.outcome_of(a) if published else None) for a in mine],
-        "may_apply": request.user.is_authenticated and season.is_accepting() and bookable_associations(request.user).exists(),
+        "applications": [
+            (a, texts.get(a.pk, ""), selectors.outcome_of(a) if published else None) for a in mine
+        ],
+        "may_apply": request.user.is_authenticated
+        and season.is_accepting()
+        and bookable_associations(request.user).exists(),
         "is_coordinator": is_coordinator(request.user),
     }
     return render(request, "seasons/season_detail.html", context)
@@ -168,7 +175,10 @@ def application_edit(request, pk: int):
         messages.error(request, _("Applications for this season are closed."))
         return redirect("seasons:detail", pk=season.pk)
     form = ApplicationForm(
-        request.POST or None, season=season, user=request.user, initial=ApplicationForm.initial_for(application)
+        request.POST or None,
+        season=season,
+        user=request.user,
+        initial=ApplicationForm.initial_for(application),
     )
     form.fields["association"].disabled = True
     if request.method == "POST" and form.is_valid():
@@ -206,7 +216,9 @@ def application_withdraw(request, pk: int):
         else:
             messages.success(request, _("The application is withdrawn."))
         return redirect("seasons:detail", pk=season.pk)
-    return render(request, "seasons/application_withdraw.html", {"application": application, "season": season})
+    return render(
+        request, "seasons/application_withdraw.html", {"application": application, "season": season}
+    )
 
 
 # --- the coordinator's allocation ---------------------------------------------------------
@@ -225,10 +237,23 @@ def allocation_page(request, pk: int):
         initial = {"application": application.pk}
         if pin is not None:
             initial.update(
-                kind=pin.kind, wish=pin.wish, room=pin.room_id, weekday=pin.weekday, start=pin.start, end=pin.end
+                kind=pin.kind,
+                wish=pin.wish,
+                room=pin.room_id,
+                weekday=pin.weekday,
+                start=pin.start,
+                end=pin.end,
             )
         form = PinForm(initial=initial, season=season, prefix=f"a{application.pk}")
-        rows.append({"application": application, "outcome": outcome, "text": texts.get(application.pk, ""), "pin": pin, "form": form})
+        rows.append(
+            {
+                "application": application,
+                "outcome": outcome,
+                "text": texts.get(application.pk, ""),
+                "pin": pin,
+                "form": form,
+            }
+        )
     context = {
         "season": season,
         "rows": rows,
@@ -253,7 +278,8 @@ def allocate(request, pk: int):
             messages.success(request, _("The allocation is ready and proven the best possible."))
         else:
             messages.warning(
-                request, _("The allocation is ready; the time ran out before it was proven the best possible.")
+                request,
+                _("The allocation is ready; the time ran out before it was proven the best possible."),
             )
     return redirect("seasons:allocation", pk=season.pk)
 
@@ -263,10 +289,16 @@ def allocate(request, pk: int):
 def pin(request, pk: int, application_id: int):
     _require_coordinator(request)
     season = _season(pk)
-    application = get_object_or_404(Application.objects.prefetch_related("wishes"), pk=application_id, season=season)
+    application = get_object_or_404(
+        Application.objects.prefetch_related("wishes"), pk=application_id, season=season
+    )
     form = PinForm(request.POST, season=season, prefix=f"a{application.pk}")
     if not form.is_valid():
-        messages.error(request, _("Check the decision: %(errors)s") % {"errors": " ".join(form.errors.get("__all__", [])) or _("a field is not valid.")})
+        messages.error(
+            request,
+            _("Check the decision: %(errors)s")
+            % {"errors": " ".join(form.errors.get("__all__", [])) or _("a field is not valid.")},
+        )
         return redirect("seasons:allocation", pk=season.pk)
     data = form.cleaned_data
     try:
