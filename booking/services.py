@@ -299,7 +299,9 @@ def booking_create(
                     if not slots:
                         raise BookingConflict(conflicts)
 
-                status, reason = (Status.CONFIRMED, "") if confirm else initial_status(rooms, association, slots)
+                status, reason = (
+                    (Status.CONFIRMED, "") if confirm else initial_status(rooms, association, slots)
+                )
 
             booking = Booking.objects.create(
                 association=association,

@@ -19,7 +19,7 @@ from . import selectors, services
 from .forms import ApplicationForm, PinForm, SeasonForm
 from .models import Application, Season
 from .problem import room_open_hours
-from .wording import weekday_name
+from .wording import season_rules, weekday_name
 
 
 def _require_coordinator(request) -> None:
