@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from associations.models import Invitation
 from booking.models import CoHost
+from seasons import services
 
 from ..factories import (
     AssociationFactory,
@@ -52,6 +53,23 @@ def world(users, venue, room, approval_room, association, other_association):
     )
     # Someone else in the association: the target of member-management URLs.
     bystander = MembershipFactory(association=association, user__username="bystander")
+    season = services.season_create(
+        actor=users.coordinator,
+        name="Syksy",
+        venue=venue,
+        rooms=[room],
+        start=timezone.localdate() + timedelta(days=30),
+        end=timezone.localdate() + timedelta(days=100),
+        applications_close=timezone.now() + timedelta(days=7),
+    )
+    season_application = services.application_submit(
+        actor=users.admin,
+        season=season,
+        association=association,
+        title="Kuoro",
+        group_size=10,
+        wishes=[services.WishInput(room, 2, time(18), time(20))],
+    )
     admin_membership = users.admin.memberships.get(association=association)
     member_membership = users.member.memberships.get(association=association)
     return SimpleNamespace(
@@ -70,6 +88,8 @@ def world(users, venue, room, approval_room, association, other_association):
         admin_membership=admin_membership,
         member_membership=member_membership,
         bystander_membership=bystander,
+        season=season,
+        season_application=season_application,
     )
 
 
@@ -120,9 +140,14 @@ def _param_values(route: Route, world) -> dict[str, object]:
         "answer": "accept",
         "token": world.invitation.token,
         "name": "rooms",
+        "application_id": world.season_application.pk,
     }
     if name.startswith("associations:member"):
         pk = world.bystander_membership.pk
+    elif name.startswith("seasons:application"):
+        pk = world.season_application.pk
+    elif name.startswith(("seasons:", "api-season")):
+        pk = world.season.pk
     elif "occurrence" in route.route.split("<int:pk>")[0] or name.endswith("conflict_approve"):
         pk = world.occurrence.pk
     else:

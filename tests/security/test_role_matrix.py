@@ -13,6 +13,7 @@ from django.test import Client
 
 from associations.models import Association, Invitation, Membership
 from booking.models import Booking, CoHost, Occurrence
+from seasons.models import Application, Season
 
 from .conftest import all_routes, build_url
 
@@ -33,6 +34,10 @@ PUBLIC = {
     "api-rooms",
     "api-venues",
     "stats-usage",
+    "seasons:list",
+    "seasons:detail",
+    "api-seasons",
+    "api-season",
 }
 PUBLIC_NAMESPACES = {"calendar", "stats", "venues", "linkedevents", "reach"}
 
@@ -108,6 +113,10 @@ def snapshot(world, role: str) -> dict:
         state["bookings"] = sorted(
             Booking.objects.filter(association=association).values_list("pk", "status", "title", "room_id")
         )
+        state["season_applications"] = sorted(
+            Application.objects.filter(association=association).values_list("pk", "title", "status")
+        )
+        state["seasons"] = sorted(Season.objects.values_list("pk", "phase"))
         state["occurrences"] = sorted(
             Occurrence.objects.filter(booking__association=association).values_list(
                 "pk", "status", "start", "end", "room_id"
