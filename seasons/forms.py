@@ -156,10 +156,14 @@ class PinForm(forms.Form):
     )
     start = forms.TimeField(label=_("From"), widget=TIME_WIDGET, required=False, input_formats=["%H:%M"])
     end = forms.TimeField(label=_("To"), widget=TIME_WIDGET, required=False, input_formats=["%H:%M"])
-    room = SafeModelChoiceField(
-        label=_("Room"), queryset=Room.objects.none(), required=False, empty_label="—"
-    )
+    room = forms.TypedChoiceField(label=_("Room"), choices=(), coerce=int, required=False, empty_value=None)
 
-    def __init__(self, *args, season: Season, **kwargs):
+    def __init__(self, *args, rooms, **kwargs):
+        # The rooms are read once for the whole page: one form per application shares them.
         super().__init__(*args, **kwargs)
-        self.fields["room"].queryset = season.rooms.order_by("name")
+        self.rooms = {r.pk: r for r in rooms}
+        self.fields["room"].choices = [("", "—"), *((r.pk, r.name) for r in rooms)]
+
+    def clean_room(self):
+        pk = self.cleaned_data.get("room")
+        return None if pk is None else self.rooms.get(pk)

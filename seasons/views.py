@@ -135,7 +135,7 @@ def application_new(request, pk: int):
         messages.error(request, _("Applications for this season are closed."))
         return redirect("seasons:detail", pk=season.pk)
     if request.method == "POST" and form.is_valid():
-        wishes = form.wishes()
+        wishes = _wishes_checked(form, season)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -156,6 +156,15 @@ def application_new(request, pk: int):
                 messages.success(request, _("Thank you: your application is in."))
                 return redirect("seasons:detail", pk=season.pk)
     return _application_form_page(request, season, form)
+
+
+def _wishes_checked(form, season: Season) -> list:
+    """The form's wishes; when a row is half filled, the others' rule errors are shown too."""
+    wishes = form.wishes()
+    if not form.is_valid():
+        errors = services.wish_errors(season, wishes, form.cleaned_data.get("group_size") or 1)
+        _show_errors(form, ValidationError(errors)) if errors else None
+    return wishes
 
 
 def _own_application(request, pk: int) -> Application:
@@ -182,7 +191,7 @@ def application_edit(request, pk: int):
     )
     form.fields["association"].disabled = True
     if request.method == "POST" and form.is_valid():
-        wishes = form.wishes()
+        wishes = _wishes_checked(form, season)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -230,6 +239,7 @@ def allocation_page(request, pk: int):
     season = _season(pk)
     applications = selectors.all_applications(season)
     texts = selectors.outcome_texts(season, applications)
+    rooms = selectors.season_rooms(season)
     rows = []
     for application in applications:
         outcome = selectors.outcome_of(application)
@@ -244,7 +254,7 @@ def allocation_page(request, pk: int):
                 start=pin.start,
                 end=pin.end,
             )
-        form = PinForm(initial=initial, season=season, prefix=f"a{application.pk}")
+        form = PinForm(initial=initial, rooms=rooms, prefix=f"a{application.pk}")
         rows.append(
             {
                 "application": application,
@@ -292,7 +302,7 @@ def pin(request, pk: int, application_id: int):
     application = get_object_or_404(
         Application.objects.prefetch_related("wishes"), pk=application_id, season=season
     )
-    form = PinForm(request.POST, season=season, prefix=f"a{application.pk}")
+    form = PinForm(request.POST, rooms=selectors.season_rooms(season), prefix=f"a{application.pk}")
     if not form.is_valid():
         messages.error(
             request,
