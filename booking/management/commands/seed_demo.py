@@ -54,6 +54,9 @@ class Command(BaseCommand):
         if not AuditEntry.objects.filter(action=SEED_MARK).exists():
             self.bookings(venue, rooms, associations)
             AuditEntry.objects.create(action=SEED_MARK, message="demo bookings")
+        from seasons.demo import seed_season  # the seasons app builds on bookings, not the reverse
+
+        seed_season(venue, rooms, associations, self.today)
         mark = f"{SEED_MARK}:scale={scale}"
         if scale and not AuditEntry.objects.filter(action=mark).exists():
             self.history(rooms, associations, years=scale)
