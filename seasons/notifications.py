@@ -21,6 +21,7 @@ from booking.ical import render_calendar
 from booking.notifications import recipients
 
 from .models import Application, Season
+from .selectors import all_applications, outcome_of, outcome_texts
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,8 @@ def series_calendar(season: Season, applications) -> bytes:
     tz = season.venue.tz
     events = []
     for application in applications:
-        booking = getattr(getattr(application, "outcome", None), "booking", None)
+        outcome = outcome_of(application)
+        booking = outcome.booking if outcome is not None else None
         if booking is None:
             continue
         event, _last = feed_event(
@@ -53,49 +55,56 @@ def series_calendar(season: Season, applications) -> bytes:
     return render_calendar(events, name=season.name, default_tz=tz)
 
 
-def send_results(season_id: int, association_id: int) -> None:
-    from .selectors import outcome_texts
+def send_results(season_id: int) -> None:
+    """One e-mail to every association that applied: all its results and an .ics of its series.
 
+    The applications are read once for the whole season; the sentences once per language.
+    """
     season = Season.objects.select_related("venue").get(pk=season_id)
-    association = Association.objects.get(pk=association_id)
-    to = recipients(association)
-    if not to:
-        return
-    applications = list(
-        Application.objects.filter(season=season, association=association)
-        .select_related("outcome__room", "outcome__booking__room", "association")
-        .prefetch_related("wishes__room")
-        .order_by("pk")
-    )
-    with translation.override(association_language(association)):
-        texts = outcome_texts(season, applications)
-        subject = translation.gettext("Season %(name)s: your results") % {"name": season.name}
-        body = render_to_string(
-            "seasons/email/results.txt",
-            {
-                "season": season,
-                "association": association,
-                "results": [(a, texts.get(a.pk, "")) for a in applications],
-                "SITE_URL": settings.SITE_URL,
-            },
-        )
-        calendar = series_calendar(season, applications)
-    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to)
-    if any(getattr(getattr(a, "outcome", None), "booking_id", None) for a in applications):
-        message.attach(f"season-{season.pk}.ics", calendar, "text/calendar")
-    message.send(fail_silently=False)
+    applications = all_applications(season)
+    by_association: dict[int, list[Application]] = {}
+    for application in applications:
+        by_association.setdefault(application.association_id, []).append(application)
+    texts_by_language: dict[str, dict[int, str]] = {}
+    for own in by_association.values():
+        association = own[0].association
+        try:
+            to = recipients(association)
+            if not to:
+                continue
+            language = association_language(association)
+            with translation.override(language):
+                if language not in texts_by_language:
+                    texts_by_language[language] = outcome_texts(season, applications, everyone=applications)
+                texts = texts_by_language[language]
+                subject = translation.gettext("Season %(name)s: your results") % {"name": season.name}
+                body = render_to_string(
+                    "seasons/email/results.txt",
+                    {
+                        "season": season,
+                        "association": association,
+                        "results": [(a, texts.get(a.pk, "")) for a in own],
+                        "SITE_URL": settings.SITE_URL,
+                    },
+                )
+                booked = [a for a in own if getattr(outcome_of(a), "booking_id", None)]
+                calendar = series_calendar(season, booked) if booked else None
+            message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+            if calendar is not None:
+                message.attach(f"season-{season.pk}.ics", calendar, "text/calendar")
+            message.send(fail_silently=False)
+        except Exception:  # noqa: BLE001 - one association's failure must not stop the others' mail
+            log.exception("could not send season %s results to association %s", season.pk, association.pk)
 
 
 def after_publish(season: Season) -> None:
-    """One e-mail per association that applied, after the publication commits."""
-    association_ids = sorted(set(season.applications.values_list("association_id", flat=True)))
+    """After the publication commits, the results go out (a task queue would call send_results)."""
 
     def _send() -> None:
-        for association_id in association_ids:
-            try:
-                send_results(season.pk, association_id)
-            except Exception:  # noqa: BLE001 - a mail server outage must not undo the publication
-                log.exception("could not send season %s results to association %s", season.pk, association_id)
+        try:
+            send_results(season.pk)
+        except Exception:  # noqa: BLE001 - a mail server outage must not undo the publication
+            log.exception("could not send season %s results", season.pk)
 
     transaction.on_commit(_send)
     transaction.on_commit(_bump_calendar)

@@ -32,7 +32,14 @@ def season_rooms(season: Season) -> list[Room]:
 def _applications(season: Season) -> QuerySet[Application]:
     return (
         Application.objects.filter(season=season)
-        .select_related("association", "outcome__room", "outcome__booking", "pin", "category")
+        .select_related(
+            "association",
+            "outcome__room",
+            "outcome__booking__room",
+            "outcome__booking__association",
+            "pin",
+            "category",
+        )
         .prefetch_related(
             Prefetch("wishes", queryset=Wish.objects.select_related("room").order_by("position"))
         )
@@ -54,9 +61,9 @@ def all_applications(season: Season) -> list[Application]:
     return list(_applications(season))
 
 
-def outcome_texts(season: Season, applications) -> dict[int, str]:
-    """A plain sentence per application about its outcome (two queries for the blockers)."""
-    everyone = {a.pk: a for a in all_applications(season)}
+def outcome_texts(season: Season, applications, everyone=None) -> dict[int, str]:
+    """A plain sentence per application about its outcome (a few queries for the blockers)."""
+    everyone = {a.pk: a for a in (all_applications(season) if everyone is None else everyone)}
     texts = {}
     for application in applications:
         outcome = getattr(application, "outcome", None) if _has_outcome(application) else None
