@@ -22,6 +22,11 @@ def weekday_choices():
     return [(n, weekday_name(n)) for n in range(1, 8)]
 
 
+class RoomChoiceField(SafeModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.name  # the season is in one house: its name would only repeat
+
+
 class SeasonForm(forms.Form):
     name = forms.CharField(label=_("Name of the season"), max_length=200)
     venue = SafeModelChoiceField(label=_("House"), queryset=Venue.objects.all())
@@ -70,7 +75,12 @@ class ApplicationForm(forms.Form):
     def __init__(self, *args, season: Season, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.season = season
-        self.fields["association"].queryset = bookable_associations(user)
+        associations = bookable_associations(user)
+        self.fields["association"].queryset = associations
+        if not self.is_bound and "association" not in self.initial:
+            only = list(associations[:2])
+            if len(only) == 1:  # most volunteers act for one association: choose it for them
+                self.initial["association"] = only[0].pk
         rooms = season.rooms.order_by("name")
         for n in range(1, MAX_WISHES + 1):
             required = n == 1
@@ -87,7 +97,7 @@ class ApplicationForm(forms.Form):
             self.fields[f"wish{n}_end"] = forms.TimeField(
                 label=_("To"), widget=TIME_WIDGET, required=required, input_formats=["%H:%M"]
             )
-            self.fields[f"wish{n}_room"] = SafeModelChoiceField(
+            self.fields[f"wish{n}_room"] = RoomChoiceField(
                 label=_("Room"), queryset=rooms, required=required, empty_label="—"
             )
 
