@@ -178,7 +178,8 @@ class SeasonPagination(PageNumberPagination):
 
 
 class ApplicationPagination(PageNumberPagination):
-    page_size = 200
+    # A whole season (the contract's largest is 500 applications) fits on one page.
+    page_size = 1000
     page_size_query_param = "page_size"
     max_page_size = 1000
 

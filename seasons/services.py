@@ -508,7 +508,17 @@ def _book_series(actor, season: Season, outcome: Outcome, now: datetime) -> None
         return
     length = timedelta(minutes=_minutes(outcome.end) - _minutes(outcome.start))
     end = localize(first.astimezone(tz).replace(tzinfo=None) + length, tz)
-    rrule = f"FREQ=WEEKLY;UNTIL={season.end:%Y%m%d}"
+    # The season ended within the room's horizon when it was opened; should the room's
+    # horizon have shrunk since, the dates beyond it are left out (and said so).
+    last, beyond = season.end, []
+    horizon = now + timedelta(days=outcome.room.booking_horizon_days)
+    while (
+        last > first.astimezone(tz).date() and localize(datetime.combine(last, outcome.start), tz) > horizon
+    ):
+        if last.isoweekday() == outcome.weekday:
+            beyond.append(localize(datetime.combine(last, outcome.start), tz))
+        last -= timedelta(days=1)
+    rrule = f"FREQ=WEEKLY;UNTIL={last:%Y%m%d}"
     try:
         # A savepoint: a series whose every date is taken must not undo the others.
         with transaction.atomic():
@@ -539,6 +549,9 @@ def _book_series(actor, season: Season, outcome: Outcome, now: datetime) -> None
     ]
     left_out += [
         {"start": slot.start.astimezone(tz).isoformat(), "reason": reason} for slot, reason in result.closed
+    ]
+    left_out += [
+        {"start": moment.isoformat(), "reason": _("too far ahead for the room")} for moment in beyond
     ]
     outcome.booking = result.booking
     outcome.left_out = sorted(left_out, key=lambda d: d["start"] or "")

@@ -190,3 +190,17 @@ def test_a_one_off_booking_made_meanwhile_is_left_out(users, association, other_
     assert [d["start"][:10] for d in outcome.left_out] == [days[1].isoformat()]
     confirmed = Occurrence.objects.filter(room=room, status=Status.CONFIRMED, start__date=taken.date())
     assert confirmed.count() == 1
+
+
+def test_dates_beyond_a_shrunk_horizon_are_left_out_and_said_so(users, association, season, room):
+    application = apply(season, users.admin, association, wish(room, 2))
+    with time_machine.travel(season.applications_close + timedelta(minutes=1), tick=True):
+        services.season_allocate(actor=users.coordinator, season=season)
+        from django.utils import timezone
+
+        room.booking_horizon_days = (tuesdays(season)[-2] - timezone.localdate()).days + 1
+        room.save()
+        services.season_publish(actor=users.coordinator, season=season)
+    outcome = Outcome.objects.get(application=application)
+    assert outcome.booking.occurrences.count() == len(tuesdays(season)) - 1
+    assert [d["start"][:10] for d in outcome.left_out] == [tuesdays(season)[-1].isoformat()]
