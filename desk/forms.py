@@ -106,6 +106,12 @@ class ApproveForm(_BookingDatesForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         validators=[validate_multi_line],
     )
+    others_message = forms.CharField(
+        label=_("Message to the competing associations (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Each association hears only its own message."),
+    )
 
 
 class DeclineForm(_BookingDatesForm):
@@ -156,8 +162,19 @@ class ProposalForm(_BookingDatesForm):
 class ConflictApproveForm(forms.Form):
     """Approve one competing request from the inbox."""
 
+    scope = forms.ChoiceField(
+        label=_("Decide"),
+        choices=[
+            ("series", _("the whole series: every waiting date of each request")),
+            ("date", _("this date only")),
+        ],
+        initial="series",
+        required=False,  # not chosen: the whole series, as the inbox groups them
+        widget=forms.RadioSelect,
+    )
     others = ApproveForm.base_fields["others"]
     message = ApproveForm.base_fields["message"]
+    others_message = ApproveForm.base_fields["others_message"]
 
 
 class AnswerForm(forms.Form):

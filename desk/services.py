@@ -93,8 +93,16 @@ def booking_approve_resolving(
     occurrence_ids: Iterable[int] | None = None,
     message: str = "",
     others: str = Others.DECLINE,
+    others_message: str = "",
+    whole_series: bool = False,
 ) -> tuple[list[Occurrence], list[Occurrence], list[Proposal]]:
     """Approve dates and settle the requests they beat: decline them, or offer each the nearest free slot.
+
+    `message` goes to the approved association only; the others hear `others_message`, or a
+    plain default, never the note written for someone else. With whole_series every waiting
+    date of the booking is approved, and a competing series is settled as a whole: all its
+    waiting dates declined, or all offered the nearest free time (each keeping its distance
+    from the first), declined when no such time holds for every date.
 
     Returns (approved dates, declined rivals, proposals made). All in one transaction:
     if any step fails, nothing is approved.
@@ -113,10 +121,14 @@ def booking_approve_resolving(
             waiting = waiting.filter(pk__in=occurrence_ids)
         if not waiting.exists():
             raise ValidationError(_("These dates have already been decided."))
+        if whole_series:
+            occurrence_ids = None
         approved = booking_approve(
             actor=actor, booking=booking, occurrence_ids=occurrence_ids, message=message
         )
         rivals = rivals_of(approved)
+        if whole_series:
+            return approved, *_settle_series(actor, rivals, others, others_message)
         to_decline: dict[int, list[Occurrence]] = defaultdict(list)
         taken: list[tuple[datetime, datetime]] = []
         for rival in rivals:
@@ -136,18 +148,77 @@ def booking_approve_resolving(
                     room=room,
                     start=start,
                     end=end,
-                    message=message
-                    or _("Another request for this time was approved. Would this time suit you instead?"),
+                    message=others_message or OFFER_NOTE(),
                 )
             )
         for dates in to_decline.values():
             declined += booking_decline(
                 actor=actor,
                 booking=dates[0].booking,
-                reason=message or _("Another request for the same time was approved."),
+                reason=others_message or DECLINE_NOTE(),
                 occurrence_ids=[o.pk for o in dates],
             )
     return approved, declined, proposals
+
+
+def DECLINE_NOTE() -> str:  # noqa: N802 - a translated constant, read when used
+    return _("Another request for the same time was approved.")
+
+
+def OFFER_NOTE() -> str:  # noqa: N802
+    return _("Another request for this time was approved. Would this time suit you instead?")
+
+
+def _settle_series(
+    actor, rivals: Sequence[Occurrence], others: str, others_message: str
+) -> tuple[list[Occurrence], list[Proposal]]:
+    """Each competing booking as a whole: every waiting date declined, or all offered one move."""
+    declined: list[Occurrence] = []
+    proposals: list[Proposal] = []
+    bookings = {o.booking_id: o.booking for o in rivals}
+    offered: list[tuple[int, datetime, datetime]] = []  # never offer one free time to two series
+    for booking_id in sorted(bookings):
+        rival = bookings[booking_id]
+        dates = list(
+            rival.occurrences.filter(status=Status.PENDING).select_related("room__venue").order_by("start")
+        )
+        if not dates:
+            continue
+        if others == Others.PROPOSE:
+            alternative = nearest_alternative(
+                dates[0],
+                also_busy=[(a, b + dates[0].room.buffer) for r, a, b in offered if r == dates[0].room_id],
+            )
+            if alternative is not None and any(
+                r == alternative[0].pk and a < alternative[2] and alternative[1] < b for r, a, b in offered
+            ):
+                alternative = None
+            if alternative is not None:
+                room, start, end = alternative
+                try:
+                    with transaction.atomic():
+                        proposals.append(
+                            proposal_create(
+                                actor=actor,
+                                booking=rival,
+                                occurrences=dates,
+                                room=room,
+                                start=start,
+                                end=end,
+                                message=others_message or OFFER_NOTE(),
+                            )
+                        )
+                    offered.append((room.pk, start, end))
+                    continue
+                except (ValidationError, BookingConflict):
+                    pass  # the move does not hold for every date: the series is declined instead
+        declined += booking_decline(
+            actor=actor,
+            booking=rival,
+            reason=others_message or DECLINE_NOTE(),
+            occurrence_ids=[o.pk for o in dates],
+        )
+    return declined, proposals
 
 
 def nearest_alternative(

@@ -85,6 +85,8 @@ def conflict_approve(request, pk: int):
             occurrence_ids=[occurrence.pk],
             message=form.cleaned_data["message"],
             others=form.cleaned_data["others"],
+            others_message=form.cleaned_data["others_message"],
+            whole_series=form.cleaned_data["scope"] != "date",
         )
     except BookingConflict as error:
         messages.error(request, _conflict_message(error, occurrence.room.venue.tz))
@@ -151,6 +153,7 @@ def booking_approve(request, pk: int):
                 occurrence_ids=[o.pk for o in form.cleaned_data["occurrences"]],
                 message=form.cleaned_data["message"],
                 others=form.cleaned_data["others"],
+                others_message=form.cleaned_data["others_message"],
             )
         except BookingConflict as error:
             form.add_error("occurrences", _conflict_message(error, booking.room.venue.tz))

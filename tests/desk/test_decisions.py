@@ -30,12 +30,19 @@ def test_approving_one_declines_the_others(
     assert first.occurrences.get().status == Status.CONFIRMED
     assert second.occurrences.get().status == Status.DECLINED
     second.refresh_from_db()
-    assert second.status == Status.DECLINED and second.status_reason == "Vuorotellaan."
+    # The note was written for the approved association: the declined one never gets it.
+    assert (
+        second.status == Status.DECLINED
+        and second.status_reason == "Toinen pyyntö samaan aikaan hyväksyttiin."
+    )
+    first.refresh_from_db()
+    assert first.status_reason == "Vuorotellaan."
     actions = list(AuditEntry.objects.order_by("pk").values_list("action", "actor__username"))
     assert ("booking.approved", "coordinator") in actions
     assert ("booking.declined", "coordinator") in actions
     declined_to = [m for m in mail.outbox if other_association.contact_email in m.to]
     assert declined_to, "the declined association hears of it"
+    assert all("Vuorotellaan." not in m.body for m in declined_to)
 
 
 def test_approving_one_can_offer_the_others_the_nearest_free_slot(
