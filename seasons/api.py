@@ -65,7 +65,11 @@ class SeasonInput(serializers.Serializer):
         default=None,
     )
     priority_audiences = serializers.ListField(
-        child=serializers.ChoiceField(choices=Audience.choices), required=False, default=list, max_length=10
+        # "everyone" is nobody in particular: only the named groups can be served first.
+        child=serializers.ChoiceField(choices=[c for c in Audience.choices if c[0] != Audience.EVERYONE]),
+        required=False,
+        default=list,
+        max_length=10,
     )
 
 
@@ -200,13 +204,14 @@ class SeasonsView(APIView):
     def get_permissions(self):
         return [IsAuthenticated()] if self.request.method == "POST" else []
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT, 404: ERRORS[404]})
+    @extend_schema(operation_id="seasons_list", responses={200: OpenApiTypes.OBJECT, 404: ERRORS[404]})
     def get(self, request):
         paginator = SeasonPagination()
         page = paginator.paginate_queryset(selectors.seasons().order_by("-start", "pk"), request, view=self)
         return paginator.get_paginated_response([season_data(s) for s in page])
 
     @extend_schema(
+        operation_id="seasons_create",
         request=SeasonInput,
         responses={201: OpenApiTypes.OBJECT, 400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403]},
     )
@@ -234,7 +239,7 @@ class SeasonsView(APIView):
 class SeasonView(APIView):
     permission_classes: list = []
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT, 404: ERRORS[404]})
+    @extend_schema(operation_id="season_retrieve", responses={200: OpenApiTypes.OBJECT, 404: ERRORS[404]})
     def get(self, request, pk: int):
         return Response(season_data(_load(pk)))
 
@@ -261,7 +266,7 @@ class ApplicationsView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        parameters=None,
+        operation_id="season_applications_list",
         responses={200: OpenApiTypes.OBJECT, 401: ERRORS[401], 404: ERRORS[404]},
     )
     def get(self, request, pk: int):
@@ -274,6 +279,7 @@ class ApplicationsView(APIView):
         return paginator.get_paginated_response([application_data(a, season, texts.get(a.pk)) for a in page])
 
     @extend_schema(
+        operation_id="season_applications_create",
         request=ApplicationInput,
         responses={
             201: OpenApiTypes.OBJECT,

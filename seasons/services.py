@@ -28,6 +28,9 @@ from .models import MAX_WISHES, Application, Outcome, Pin, Season, Wish
 from .problem import build_problem, room_open_hours
 from .wording import slot_text
 
+# Bounds every loop over a season's dates (and keeps them inside the calendar's range).
+MAX_SEASON_DAYS = 731
+
 
 @dataclass(frozen=True)
 class WishInput:
@@ -71,15 +74,19 @@ def season_create(
             errors.setdefault("rooms", []).append(_("%(room)s does not take bookings.") % {"room": room.name})
     if end < start:
         errors["end"] = [_("The last date cannot be before the first date.")]
+    elif (end - start).days > MAX_SEASON_DAYS:
+        errors["end"] = [_("A season lasts at most two years.")]
     today = timezone.localtime(timezone.now(), venue.tz).date()
     for room in rooms:
-        if end > today + timedelta(days=room.booking_horizon_days):
+        if end > today + timedelta(days=min(room.booking_horizon_days, MAX_SEASON_DAYS * 5)):
             errors.setdefault("end", []).append(
                 _("%(room)s takes bookings only %(days)d days ahead: the season must end by %(date)s.")
                 % {
                     "room": room.name,
                     "days": room.booking_horizon_days,
-                    "date": (today + timedelta(days=room.booking_horizon_days)).strftime("%d.%m.%Y"),
+                    "date": (
+                        today + timedelta(days=min(room.booking_horizon_days, MAX_SEASON_DAYS * 5))
+                    ).strftime("%d.%m.%Y"),
                 }
             )
     if weekly_cap_minutes is not None and weekly_cap_minutes < 1:

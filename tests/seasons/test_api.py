@@ -86,6 +86,7 @@ def test_anonymous_may_not_open_a_season(api, venue, room):
         ({"rooms": []}, "rooms"),
         ({"venue": 999999}, "venue"),
         ({"start": "1.1.2027"}, "start"),
+        ({"start": "0001-01-01"}, "end"),
     ],
 )
 def test_bad_seasons_are_400_with_messages(api, users, venue, room, overrides, field):
