@@ -149,8 +149,11 @@ def season_rules(season) -> list[str]:
     from booking.models import Audience
 
     close = timezone.localtime(season.applications_close, season.venue.tz)
+    when = f"{_date(close)} {close:%H:%M}"
     rules = [
-        _("Apply by %(when)s.") % {"when": f"{_date(close)} {close:%H:%M}"},
+        _("Apply by %(when)s.") % {"when": when}
+        if season.is_accepting()
+        else _("Applications closed on %(when)s.") % {"when": when},
         _("The times are weekly, from %(start)s to %(end)s.")
         % {"start": _date(season.start), "end": _date(season.end)},
         _("Give up to five wishes in order. Each application gets at most one time, one of its wishes."),
