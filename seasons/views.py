@@ -86,6 +86,10 @@ def season_detail(request, pk: int):
         and season.is_accepting()
         and bookable_associations(request.user).exists(),
         "is_coordinator": is_coordinator(request.user),
+        # The report names every association's hours: for coordinators, once there is a proposal.
+        "report": selectors.report(season, mine)
+        if is_coordinator(request.user) and season.phase != Season.Phase.OPEN
+        else None,
     }
     return render(request, "seasons/season_detail.html", context)
 

@@ -248,3 +248,16 @@ def test_pages_take_a_bounded_number_of_queries(
         assert client.get(reverse("seasons:detail", args=[season.pk])).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(reverse("seasons:list")).status_code == 200
+
+
+def test_the_season_page_shows_the_report_to_coordinators(client, users, association, season, room):
+    apply(season, users.admin, association, wish(room, 2))
+    with past_deadline(season):
+        services.season_allocate(actor=users.coordinator, season=season)
+    url = reverse("seasons:detail", args=[season.pk])
+    logged_in(client, users.coordinator)
+    assert "Tunteja viikossa yhdistyksittäin" in client.get(url, HTTP_ACCEPT_LANGUAGE="fi").content.decode()
+    logged_in(client, users.admin)
+    assert (
+        "Tunteja viikossa yhdistyksittäin" not in client.get(url, HTTP_ACCEPT_LANGUAGE="fi").content.decode()
+    )
