@@ -6,6 +6,7 @@ before anything else (CONTRACT: 403 before 400), and runs in one transaction.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -27,6 +28,8 @@ from . import allocation, notifications
 from .models import MAX_WISHES, Application, Outcome, Pin, Season, Wish
 from .problem import build_problem, room_open_hours
 from .wording import slot_text
+
+log = logging.getLogger(__name__)
 
 # Bounds every loop over a season's dates (and keeps them inside the calendar's range).
 MAX_SEASON_DAYS = 731
@@ -318,8 +321,16 @@ def season_allocate(*, actor, season: Season) -> allocation.Proposal:
     try:
         proposal = allocation.allocate(problem)
     except allocation.PinConflict as error:
+        log.info("season %s: pins conflict: %s", season.pk, "; ".join(error.problems))
+        pinned = Application.objects.filter(season=season, pin__isnull=False).select_related("association")
+        names = ", ".join(f"{a.title} ({a.association.name})" for a in pinned.order_by("pk"))
         raise ValidationError(
-            {"detail": [_("The pinned decisions cannot all hold; change a pin."), *error.problems]}
+            {
+                "detail": [
+                    _("The pinned decisions cannot all hold; change a pin."),
+                    _("Pinned: %(names)s.") % {"names": names},
+                ]
+            }
         ) from None
     with transaction.atomic():
         locked = Season.objects.select_for_update().get(pk=season.pk)
@@ -591,5 +602,7 @@ def _proposal_problems(season: Season) -> list[str]:
     proposal = allocation.Proposal(grants=grants, refusals=refusals, explanations=(), optimal=True, stages=())
     found = allocation.check(problem, proposal)
     if found:
-        return [_("The proposal no longer keeps the rules; run the allocation again."), *found]
+        # The solver's findings are in English for developers: logged, not shown.
+        log.warning("season %s: stored proposal fails the check: %s", season.pk, "; ".join(found))
+        return [_("The proposal no longer keeps the rules; run the allocation again.")]
     return []

@@ -204,3 +204,35 @@ def test_dates_beyond_a_shrunk_horizon_are_left_out_and_said_so(users, associati
     outcome = Outcome.objects.get(application=application)
     assert outcome.booking.occurrences.count() == len(tuesdays(season)) - 1
     assert [d["start"][:10] for d in outcome.left_out] == [tuesdays(season)[-1].isoformat()]
+
+
+def test_a_moved_application_is_booked_where_the_coordinator_moved_it(users, association, season, room, hall):
+    from datetime import time
+
+    application = apply(season, users.admin, association, wish(room, 2))
+    services.season_pin(
+        actor=users.coordinator,
+        application=application,
+        kind="move",
+        room=hall,
+        weekday=4,
+        start=time(10),
+        end=time(11),
+    )
+    allocate_and_publish(season, users.coordinator)
+    booking = Outcome.objects.get(application=application).booking
+    assert booking.room == hall
+    assert {o.start.astimezone(season.venue.tz).isoweekday() for o in booking.occurrences.all()} == {4}
+
+
+def test_a_pin_set_after_the_run_must_be_run_first(users, association, other_association, season, room):
+    a = apply(season, users.admin, association, wish(room, 2))
+    apply(season, users.outsider, other_association, wish(room, 3))
+    with time_machine.travel(season.applications_close + timedelta(minutes=1), tick=True):
+        services.season_allocate(actor=users.coordinator, season=season)
+        services.season_pin(actor=users.coordinator, application=a, kind="refuse")
+        from django.core.exceptions import ValidationError
+
+        with pytest.raises(ValidationError):
+            services.season_publish(actor=users.coordinator, season=season)
+    assert not Booking.objects.exists()
