@@ -78,16 +78,17 @@ def send_results(season_id: int) -> None:
                     texts_by_language[language] = outcome_texts(season, applications, everyone=applications)
                 texts = texts_by_language[language]
                 subject = translation.gettext("Season %(name)s: your results") % {"name": season.name}
+                booked = [a for a in own if getattr(outcome_of(a), "booking_id", None)]
                 body = render_to_string(
                     "seasons/email/results.txt",
                     {
                         "season": season,
                         "association": association,
                         "results": [(a, texts.get(a.pk, "")) for a in own],
+                        "has_calendar": bool(booked),
                         "SITE_URL": settings.SITE_URL,
                     },
                 )
-                booked = [a for a in own if getattr(outcome_of(a), "booking_id", None)]
                 calendar = series_calendar(season, booked) if booked else None
             message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to)
             if calendar is not None:
