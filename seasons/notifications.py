@@ -1,7 +1,7 @@
 """The one e-mail each association gets when a season is published.
 
-Everything about sending is in `send_results`, so moving e-mail to a task queue means
-changing `after_publish` only: it registers the sends to run after the commit.
+`send_results` writes every association's message and hands it to the retrying queue
+(tupa.mail); `after_publish` runs it after the publication commits.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from associations.models import Association
 from booking.feeds import feed_event
 from booking.ical import render_calendar
 from booking.notifications import recipients
+from tupa import mail
 
 from .models import Application, Season
 from .selectors import all_applications, outcome_of, outcome_texts
@@ -93,13 +94,13 @@ def send_results(season_id: int) -> None:
             message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to)
             if calendar is not None:
                 message.attach(f"season-{season.pk}.ics", calendar, "text/calendar")
-            message.send(fail_silently=False)
+            mail.queue(message)
         except Exception:  # noqa: BLE001 - one association's failure must not stop the others' mail
             log.exception("could not send season %s results to association %s", season.pk, association.pk)
 
 
 def after_publish(season: Season) -> None:
-    """After the publication commits, the results go out (a task queue would call send_results)."""
+    """After the publication commits, the results are written and queued."""
 
     def _send() -> None:
         try:
@@ -107,8 +108,9 @@ def after_publish(season: Season) -> None:
         except Exception:  # noqa: BLE001 - a mail server outage must not undo the publication
             log.exception("could not send season %s results", season.pk)
 
-    transaction.on_commit(_send)
-    transaction.on_commit(_bump_calendar)
+    # robust: after the commit nothing may turn the publication into an error answer.
+    transaction.on_commit(_send, robust=True)
+    transaction.on_commit(_bump_calendar, robust=True)
 
 
 def _bump_calendar() -> None:

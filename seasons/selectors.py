@@ -226,14 +226,6 @@ def report(season: Season, applications: list[Application]) -> Report:
     return Report(associations=ordered, rooms=rooms, applications=total, granted=granted, first_wishes=first)
 
 
-def csv_cell(value) -> str:
-    """A CSV cell that no spreadsheet runs as a formula (CONTRACT "Faults and limits")."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 def report_rows(season: Season, data: Report) -> list[list[str]]:
     from django.utils.translation import gettext as _
 
@@ -269,4 +261,4 @@ def report_rows(season: Season, data: Report) -> list[list[str]]:
                 f"{room_line.utilisation:.0%}",
             ]
         )
-    return [[csv_cell(c) for c in row] for row in rows]
+    return rows  # tupa.csvsafe neutralises formulas when they are written

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from associations.permissions import bookable_associations, can_book_for, is_coordinator
+from tupa import csvsafe
 from venues.models import OpeningHours
 
 from . import selectors, services
@@ -361,7 +360,7 @@ def report_csv(request, pk: int):
     data = selectors.report(season, selectors.all_applications(season))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="season-{season.pk}-report.csv"'
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)
     for row in selectors.report_rows(season, data):
         writer.writerow(row)
     return response

@@ -226,11 +226,6 @@ def test_the_csv_report_neutralises_formulas(client, users, season, room):
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert ["'=HYPERLINK(1)", "1", "2.0", "0.0", "0"] in rows
-    assert (
-        selectors.csv_cell("-1") == "'-1"
-        and selectors.csv_cell("\tx") == "'\tx"
-        and selectors.csv_cell("ok") == "ok"
-    )
 
 
 def test_pages_take_a_bounded_number_of_queries(
