@@ -22,6 +22,7 @@ from associations.models import Association
 from associations.permissions import can_book_for, is_coordinator
 from booking.models import Audience, Category
 from tupa.fields import AwareDateTimeField
+from tupa.ratelimits import WriteRateThrottle
 from venues.models import Room, Venue
 
 from . import selectors, services
@@ -177,6 +178,16 @@ def proposal_data(season: Season) -> dict:
     }
 
 
+class SeasonWriteThrottle(WriteRateThrottle):
+    """The house's write limit, except for coordinators: at a deadline they type in the paper
+    applications of a whole season (hundreds) and then allocate; volunteers stay limited."""
+
+    def allow_request(self, request, view):
+        if is_coordinator(request.user):
+            return True
+        return super().allow_request(request, view)
+
+
 class SeasonPagination(PageNumberPagination):
     page_size = 50
 
@@ -201,6 +212,8 @@ def _load(pk: int) -> Season:
 
 
 class SeasonsView(APIView):
+    throttle_classes = [SeasonWriteThrottle]
+
     def get_permissions(self):
         return [IsAuthenticated()] if self.request.method == "POST" else []
 
@@ -263,6 +276,7 @@ def _association_in(data) -> Association | None:
 
 
 class ApplicationsView(APIView):
+    throttle_classes = [SeasonWriteThrottle]
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -315,6 +329,7 @@ class ApplicationsView(APIView):
 
 
 class AllocateView(APIView):
+    throttle_classes = [SeasonWriteThrottle]
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -334,6 +349,7 @@ class AllocateView(APIView):
 
 
 class PublishView(APIView):
+    throttle_classes = [SeasonWriteThrottle]
     permission_classes = [IsAuthenticated]
 
     @extend_schema(

@@ -289,3 +289,23 @@ def time_travel_past(season):
     import time_machine
 
     return time_machine.travel(season.applications_close + timedelta(minutes=1), tick=True)
+
+
+def test_a_coordinator_types_in_a_whole_season_of_paper_applications(
+    api, users, association, season, room, monkeypatch
+):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    # DRF reads the rates once, at import.
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"write": "3/minute"})
+    url = f"/api/v1/seasons/{season.pk}/applications"
+    coordinator, admin = api(users.coordinator), api(users.admin)
+    codes = [
+        coordinator.post(url, application_body(association, room), format="json").status_code
+        for _ in range(5)
+    ]
+    assert codes == [201] * 5
+    codes = [
+        admin.post(url, application_body(association, room), format="json").status_code for _ in range(5)
+    ]
+    assert codes == [201, 201, 201, 429, 429]  # volunteers keep the house's write limit
