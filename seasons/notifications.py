@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -49,7 +48,6 @@ def series_calendar(season: Season, applications) -> bytes:
             hosts=[booking.association],
             place=f"{season.venue.name}, {booking.room.name}",
             tz=tz,
-            domain=urlsplit(site).hostname or "tupa",
             absolute=lambda path: site + path,
         )
         events.append(event)
