@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -27,8 +28,19 @@ from django.db import connection
 from .admin_form import _Form
 
 ROOT = Path(__file__).resolve().parents[2]
-PORTS = (8140, 8141)
 ROUNDS = 12  # requests per server and kind after each write
+
+
+def _free_ports(count: int) -> list[int]:
+    # Never fixed ports: CI runs the SQLite and PostgreSQL suites at the same time, and two
+    # runs on one port would read each other's servers (another database, another token).
+    sockets = [socket.socket() for _ in range(count)]
+    for sock in sockets:
+        sock.bind(("127.0.0.1", 0))
+    ports = [sock.getsockname()[1] for sock in sockets]
+    for sock in sockets:
+        sock.close()
+    return ports
 
 
 def _database(tmp_path) -> str:
@@ -49,12 +61,13 @@ def _database(tmp_path) -> str:
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("servers")
+    ports = _free_ports(2)
     env = {k: v for k, v in os.environ.items() if k not in ("CACHE_URL", "DJANGO_SETTINGS_MODULE")}
     env.update(
         DATABASE_URL=_database(tmp_path),
         DEBUG="true",  # plain cookies over http: the admin sign-in works without TLS
         SECRET_KEY="two-servers-test-key",
-        SITE_URL="http://127.0.0.1:8140",
+        SITE_URL=f"http://127.0.0.1:{ports[0]}",
         ACCOUNT_EMAIL_VERIFICATION="none",
         PYTHONPATH=str(ROOT),
     )
@@ -78,10 +91,10 @@ def servers(tmp_path_factory):
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-        for port in PORTS
+        for port in ports
     ]
     try:
-        urls = [f"http://127.0.0.1:{port}" for port in PORTS]
+        urls = [f"http://127.0.0.1:{port}" for port in ports]
         deadline = time.monotonic() + 60
         for url in urls:
             while True:
