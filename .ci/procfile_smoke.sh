@@ -19,6 +19,8 @@ DB_NAME="tupa_ci_procfile_$$"
 WEB_PID=""
 WORKER_PID=""
 
+say() { printf '[%3ds] %s\n' "$SECONDS" "$*"; }
+
 die() {
     printf 'PROCFILE SMOKE FAILED: %s\n' "$*" >&2
     exit 1
@@ -68,12 +70,12 @@ free_port() {
 }
 
 mkdir -p "$SCRATCH/logs" "$SCRATCH/mail"
-echo "clone of $(git -C "$ROOT" rev-parse --short HEAD) into $SCRATCH/app"
+say "clone of $(git -C "$ROOT" rev-parse --short HEAD) into $SCRATCH/app"
 git clone -q --no-hardlinks "$ROOT" "$SCRATCH/app"
 # Nothing compiled or collected may come along: a platform builds from the repository alone.
 [[ -z $(find "$SCRATCH/app" -name '*.mo' -o -name staticfiles -prune) ]] || die "the clone holds build output"
 
-echo "virtualenv from requirements.txt"
+say "virtualenv from requirements.txt"
 "$PYTHON" -m venv "$SCRATCH/venv"
 "$SCRATCH/venv/bin/pip" install --disable-pip-version-check -q -r "$SCRATCH/app/requirements.txt" \
     >"$SCRATCH/logs/pip.log" 2>&1 || die "pip install -r requirements.txt failed"
@@ -94,7 +96,7 @@ export DEBUG=false WEB_CONCURRENCY=2 ALLOWED_HOSTS=127.0.0.1,localhost \
 unset CACHE_URL VIRTUAL_ENV DJANGO_SETTINGS_MODULE PYTHONPATH
 cd "$SCRATCH/app"
 
-echo "release:$(procfile_line release)"
+say "release:$(procfile_line release)"
 bash -c "$(procfile_line release)" >"$SCRATCH/logs/release.log" 2>&1 || die "the release line failed"
 
 # Two users the checks need; operators make theirs the same way (or through /admin/).
@@ -107,7 +109,7 @@ for user in (coordinator, resident):
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
 ' >"$SCRATCH/logs/users.log" 2>&1 || die "could not create the smoke users"
 
-echo "web:$(procfile_line web)"
+say "web:$(procfile_line web)"
 setsid bash -c "$(procfile_line web)" >"$SCRATCH/logs/web.log" 2>&1 &
 WEB_PID=$!
 for _ in $(seq 60); do
@@ -121,7 +123,7 @@ python "$ROOT/.ci/procfile_check.py" --url "http://127.0.0.1:$PORT" --mail "$SCR
     --locale "$SCRATCH/app/locale" --password smoke-pass-2026
 
 # The worker: it must start, compile what it needs and run its first round without a traceback.
-echo "worker:$(procfile_line worker)"
+say "worker:$(procfile_line worker)"
 setsid bash -c "$(procfile_line worker)" >"$SCRATCH/logs/worker.log" 2>&1 &
 WORKER_PID=$!
 for _ in $(seq 30); do
@@ -132,5 +134,5 @@ done
 kill -0 "$WORKER_PID" 2>/dev/null || die "the worker line exited"
 grep -q '=[0-9]' "$SCRATCH/logs/worker.log" || die "the worker printed no round of expire_offers"
 ! grep -q Traceback "$SCRATCH/logs/worker.log" "$SCRATCH/logs/web.log" || die "a traceback in the logs"
-echo "worker ran a round: $(head -n 1 "$SCRATCH/logs/worker.log")"
-echo "procfile smoke passed"
+say "worker ran a round: $(head -n 1 "$SCRATCH/logs/worker.log")"
+say "procfile smoke passed"
