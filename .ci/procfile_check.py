@@ -138,11 +138,26 @@ def new_mail(mail_dir: Path, seen: set[Path], timeout: float = 10) -> list[email
     return []
 
 
+def choose_language(client: Client) -> bool:
+    """The language switcher, as a signed-in person uses it (it may record their choice)."""
+    client.request("/")
+    status, _, _ = client.request("/i18n/setlang/", {"language": client.language, "next": "/"})
+    if status != 302:
+        fail(f"choosing {client.language} with the language switcher: HTTP {status}")
+        return False
+    return True
+
+
 def check_mail(
     base: str, language: str, words: dict[str, str], mail_dir: Path, seen: set[Path], password: str
 ) -> None:
+    # The coordinator, who gets the e-mail, and the resident, who causes it, both choose the
+    # language: e-mails follow the recipient's choice (CONTRACT.md) or else the request's.
+    coordinator = Client(base, language)
+    if not (sign_in(coordinator, "smoke-coordinator", password) and choose_language(coordinator)):
+        return
     client = Client(base, language)
-    if not sign_in(client, "smoke-resident", password):
+    if not (sign_in(client, "smoke-resident", password) and choose_language(client)):
         return
     client.request("/associations/new/")
     name = f"Smoke {language} {time.time_ns()}"
