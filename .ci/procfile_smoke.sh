@@ -70,8 +70,10 @@ free_port() {
 }
 
 mkdir -p "$SCRATCH/logs" "$SCRATCH/mail"
-say "clone of $(git -C "$ROOT" rev-parse --short HEAD) into $SCRATCH/app"
-git clone -q --no-hardlinks "$ROOT" "$SCRATCH/app"
+# PROCFILE_SOURCE: another repository to clone (e.g. a scratch merge of two branches).
+SOURCE=${PROCFILE_SOURCE:-$ROOT}
+say "clone of $(git -C "$SOURCE" rev-parse --short HEAD) into $SCRATCH/app"
+git clone -q --no-hardlinks "$SOURCE" "$SCRATCH/app"
 # Nothing compiled or collected may come along: a platform builds from the repository alone.
 [[ -z $(find "$SCRATCH/app" -name '*.mo' -o -name staticfiles -prune) ]] || die "the clone holds build output"
 
