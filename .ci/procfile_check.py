@@ -120,7 +120,7 @@ def sign_in(client: Client, username: str, password: str) -> bool:
     return True
 
 
-def new_mail(mail_dir: Path, seen: set[Path], timeout: float = 10) -> list[email.message.EmailMessage]:
+def new_mail(mail_dir: Path, seen: set[Path], timeout: float = 60) -> list[email.message.EmailMessage]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         fresh = sorted(set(mail_dir.glob("*.log")) - seen)
@@ -169,7 +169,7 @@ def check_mail(
         return
     messages = [m for m in new_mail(mail_dir, seen) if "coordinator@example.org" in str(m["To"])]
     if not messages:
-        fail(f"registering an association in {language}: no e-mail to the coordinator")
+        fail(f"registering an association in {language}: no e-mail to the coordinator (is the worker up?)")
         return
     # A long encoded subject is folded over lines; the words are what matter.
     subject = " ".join(str(messages[0]["Subject"]).split())
