@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('booking', '0004_until_in_utc'),
+        ('booking', '0005_calendar_change_log'),
         ('venues', '0001_initial'),
     ]
 
