@@ -21,9 +21,11 @@ $(STAMP): $(RUN_STAMP) requirements-dev.txt
 
 install: $(STAMP)
 
-# Babel compiles the catalogues in pure Python: no GNU gettext needed to run or test.
+# Babel compiles the catalogues in pure Python: no GNU gettext needed to run or test. The same
+# command as the Procfile's web and worker lines, so a catalogue broken by a merge fails here
+# too (pybabel only warns and leaves the entry out).
 compilemessages: $(RUN_STAMP)
-	@if [ -d locale ]; then $(BIN)/pybabel -q compile -d locale -D django; fi
+	@if [ -d locale ]; then $(BIN)/python manage.py compile_translations; fi
 
 messages: install
 	$(BIN)/python manage.py makemessages -l fi -l sv -l en --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench

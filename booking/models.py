@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.postgres.fields import RangeOperators
 from django.db import models
@@ -9,7 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from associations.models import Association
 from venues.models import Room
 
-from .constraints import PostgresExclusionConstraint
+from .constraints import PostgresCheckConstraint, PostgresExclusionConstraint
+
+# No date lasts longer: longer than any room allows (Room.max_booking_minutes, 12 h by default)
+# or an off-site multi-day event needs. Range reads rely on it: a date overlapping [a, b)
+# starts after a - MAX_DATE_LENGTH, which bounds the scan of the start index from below.
+MAX_DATE_LENGTH = timedelta(days=31)
 
 
 class TsTzRange(Func):
@@ -143,6 +150,9 @@ class Occurrence(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="occurrence_end_after_start"),
             models.CheckConstraint(condition=Q(block_end__gte=F("end")), name="occurrence_block_covers_end"),
+            PostgresCheckConstraint(
+                condition=Q(end__lte=F("start") + MAX_DATE_LENGTH), name="occurrence_at_most_max_length"
+            ),
             models.UniqueConstraint(
                 fields=["booking", "room", "recurrence_id"], name="occurrence_unique_per_date"
             ),

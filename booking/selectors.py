@@ -8,16 +8,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
 
 from associations.models import Association, Membership
 from venues.models import Room, Venue
 
-from .models import Booking, Category, CoHost, Occurrence, Status
-
-# Longer than any room allows (Room.max_booking_minutes, 12 h by default) or an off-site
-# multi-day event needs; see calendar_items.
-MAX_DATE_LENGTH = timedelta(days=31)
+from .models import MAX_DATE_LENGTH, Booking, Category, CoHost, Occurrence, Status
 
 
 @dataclass
@@ -198,19 +194,62 @@ def calendar_items(
     Two queries whatever the number of events: the dates with their booking, rooms, venue,
     host and category, then the accepted co-hosts of those bookings.
     """
+    filters = {
+        "venues": venues,
+        "rooms": rooms,
+        "associations": associations,
+        "categories": categories,
+        "audiences": audiences,
+        "bookings": bookings,
+    }
+    return _items(_with_relations(_window(start, end, user, **filters)))
+
+
+def _window(start: datetime, end: datetime, user, **filters) -> QuerySet[Occurrence]:
+    """Visible rows overlapping [start, end), filtered."""
     # The lower bound on start lets the database range-scan its start index instead of
     # reading every date before `end` (years of history); no date lasts longer than that.
     qs = visible_occurrences(user).filter(start__lt=end, end__gt=start, start__gt=start - MAX_DATE_LENGTH)
-    qs = _filtered(
-        qs,
-        venues=venues,
-        rooms=rooms,
-        associations=associations,
-        categories=categories,
-        audiences=audiences,
-        bookings=bookings,
-    )
-    return _items(_with_relations(qs))
+    return _filtered(qs, **filters)
+
+
+class CalendarItemPages:
+    """The items of calendar_items(...), counted and sliced by the database: for a paginator.
+
+    An item is one (booking, date, start, end, status) group of rows, named by its smallest
+    row id, in (start, id) order, exactly as calendar_items merges and sorts them; but only the
+    requested slice is built, so a page costs the same however many items the window holds.
+    Django's Paginator calls count() and then takes one slice.
+    """
+
+    KEY = ("booking_id", "recurrence_id", "start", "end", "status")
+
+    def __init__(self, occurrences: QuerySet[Occurrence]):
+        self._occurrences = occurrences
+        self._groups = (
+            occurrences.values(*self.KEY).annotate(first_id=Min("id")).order_by("start", "first_id")
+        )
+
+    def count(self) -> int:
+        return self._groups.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[CalendarItem]:
+        if not isinstance(index, slice):
+            raise TypeError("CalendarItemPages only slices")
+        # One query: the rows that share their group's key with a first row of the page.
+        first_rows = self._groups.values("first_id")[index]
+        same_group = Occurrence.objects.filter(
+            pk__in=first_rows, **{name: OuterRef(name) for name in self.KEY}
+        )
+        return _items(_with_relations(self._occurrences.filter(Exists(same_group))))
+
+
+def calendar_item_pages(*, start: datetime, end: datetime, user=None, **filters) -> CalendarItemPages:
+    """calendar_items(...) for a paginator: the same items (same filters), counted and sliced in SQL."""
+    return CalendarItemPages(_window(start, end, user, **filters))
 
 
 def calendar_item(occurrence_id: int, *, user=None) -> CalendarItem | None:

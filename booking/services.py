@@ -24,7 +24,7 @@ from associations.permissions import can_book_for, is_admin_of, is_coordinator
 from venues.models import Room
 
 from . import notifications
-from .models import AuditEntry, Booking, Category, CoHost, Occurrence, Status
+from .models import MAX_DATE_LENGTH, AuditEntry, Booking, Category, CoHost, Occurrence, Status
 from .recurrence import RecurrenceError, Slot, canonical_rule, expand
 from .rules import ClosedSpan, Hours, RoomRules, rule_violations
 
@@ -269,6 +269,11 @@ def booking_create(
         tz = room.venue.tz
     slots = expand_or_raise(rrule, start, end, tz)
     rrule = canonical_rule(rrule or "", tz)
+    if any(slot.end - slot.start > MAX_DATE_LENGTH for slot in slots):
+        # Rooms allow far less; this bounds off-site events, which no room's rules cover.
+        raise ValidationError(
+            {"end": [_("One date lasts at most %(days)d days.") % {"days": MAX_DATE_LENGTH.days}]}
+        )
     cohosts = approved_cohosts(association, cohosts)
 
     rooms: list[Room] = []

@@ -29,7 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Concat, Greatest, Least
 
 from associations.models import Association
-from booking.models import CoHost, Occurrence, Status
+from booking.models import MAX_DATE_LENGTH, CoHost, Occurrence, Status
 from venues.models import Closure, OpeningHours, Room, Venue
 
 from . import hours as h
@@ -70,7 +70,15 @@ def _p(prefix: str, name: str) -> str:
 
 
 def _overlap(start: datetime, end: datetime, prefix: str = "") -> Q:
-    return Q(**{_p(prefix, "start__lt"): end, _p(prefix, "end__gt"): start})
+    # The lower bound on start is implied (no date is longer than MAX_DATE_LENGTH) and lets
+    # the database range-scan the start index instead of reading all history before `end`.
+    return Q(
+        **{
+            _p(prefix, "start__lt"): end,
+            _p(prefix, "end__gt"): start,
+            _p(prefix, "start__gt"): start - MAX_DATE_LENGTH,
+        }
+    )
 
 
 def _clipped_start(start: datetime, prefix: str = "") -> Epoch:
@@ -160,9 +168,9 @@ def _booked_seconds(scopes: list[Scope]) -> dict[int, dict[str, float]]:
         }
         rows = (
             Occurrence.objects.filter(
+                _overlap(scope.start, scope.end),
                 status=CONFIRMED,
                 room_id__in=scope.room_ids,
-                **{"start__lt": scope.end, "end__gt": scope.start},
             )
             .values("room_id")
             .order_by("room_id")

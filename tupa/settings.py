@@ -190,15 +190,16 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Hashed, compressed names once `collectstatic` has run (the Procfile's release step);
-# plain names before that, so tests and a first run need no build step.
+# Hashed, compressed names once `collectstatic` has run (the Procfile's web line); plain
+# names before that, so tests and a first run need no build step. The choice cannot wait for
+# the manifest to exist: collectstatic itself must run with the manifest storage to write it.
 _MANIFEST = STATIC_ROOT / "staticfiles.json"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG and _MANIFEST.exists()
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "tupa.staticfiles.ManifestOnceCollectedStorage"
     },
 }
 # Without collectstatic, whitenoise serves straight from the source folders.
