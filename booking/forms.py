@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from associations.models import Association
 from associations.permissions import bookable_associations
@@ -335,3 +337,40 @@ class MyBookingsFilter(forms.Form):
     def __init__(self, *args, associations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["association"].queryset = associations
+
+
+def _length_label(minutes: int) -> str:
+    hours = minutes / 60
+    # Hours, not minutes, read naturally ("1,5 tuntia"); the plural form of 1.5 is the plural.
+    count = 1 if minutes == 60 else 2
+    return ngettext("%(hours)s hour", "%(hours)s hours", count) % {
+        "hours": number_format(hours, decimal_pos=0 if minutes % 60 == 0 else 1)
+    }
+
+
+class FreeRoomSearchForm(forms.Form):
+    """When, how long, how many and which needs: the question behind "Find a free room"."""
+
+    LENGTHS = (30, 60, 90, 120, 180, 240, 300, 360, 480)
+
+    date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    start = forms.TimeField(label=_("Starts at"), widget=TIME_WIDGET)
+    length = forms.TypedChoiceField(label=_("How long"), coerce=int, initial=120)
+    people = forms.IntegerField(label=_("How many people"), required=False, min_value=1, max_value=10000)
+    step_free = forms.BooleanField(label=_("Step-free access"), required=False)
+    hearing_loop = forms.BooleanField(label=_("Hearing loop"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["length"].choices = [(m, _length_label(m)) for m in self.LENGTHS]
+
+    def clean(self):
+        data = super().clean()
+        day, start, length = data.get("date"), data.get("start"), data.get("length")
+        if day and start and length:
+            begins = datetime.combine(day, start)
+            ends = begins + timedelta(minutes=length)
+            if ends.date() != day:
+                self.add_error("length", _("The time must end by midnight."))
+            data["local_start"], data["local_end"] = begins, ends
+        return data

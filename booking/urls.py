@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import attendance_views, views
+from . import attendance_views, find_views, views
 
 app_name = "booking"
 
 urlpatterns = [
+    path("rooms/free/", find_views.find_room, name="find_room"),
     path("rooms/<int:room_id>/week/", views.room_week, name="room_week"),
     path("bookings/new/", views.booking_new, name="new"),
     path("bookings/<int:pk>/", views.booking_detail, name="detail"),

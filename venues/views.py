@@ -1,3 +1,5 @@
+from datetime import datetime, time, timedelta
+
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -37,6 +39,29 @@ def venue_detail(request, slug: str):
     return render(request, "venues/venue_detail.html", context)
 
 
+def _coming_week(room: Room) -> list[tuple]:
+    """The next seven days of the room, each with its confirmed times; private ones unnamed."""
+    from booking.models import Occurrence, Status  # booking builds on venues, not the reverse
+
+    tz = room.venue.tz
+    today = timezone.localtime(timezone.now(), tz).date()
+    days = [today + timedelta(days=i) for i in range(7)]
+    start = datetime.combine(days[0], time()).replace(tzinfo=tz)
+    end = datetime.combine(days[-1] + timedelta(days=1), time()).replace(tzinfo=tz)
+    taken: dict = {day: [] for day in days}
+    rows = (
+        Occurrence.objects.filter(room=room, status=Status.CONFIRMED, start__lt=end, end__gt=start)
+        .select_related("booking")
+        .order_by("start")
+    )
+    for o in rows:
+        local = o.start.astimezone(tz)
+        if local.date() in taken:
+            title = o.booking.title if o.booking.is_public else None
+            taken[local.date()].append((local, o.end.astimezone(tz), title))
+    return list(taken.items())
+
+
 def room_detail(request, venue_slug: str, room_slug: str):
     room = get_object_or_404(Room.objects.select_related("venue"), venue__slug=venue_slug, slug=room_slug)
     # A room's own opening hours, when it has any, replace the venue's (see OpeningHours).
@@ -50,5 +75,6 @@ def room_detail(request, venue_slug: str, room_slug: str):
         "week": _weekly_hours(hours),
         "own_hours": own_hours,
         "closures": _upcoming_closures(room.venue, room),
+        "coming_week": _coming_week(room) if room.is_active else [],
     }
     return render(request, "venues/room_detail.html", context)

@@ -29,6 +29,7 @@ PUBLIC = {
     "associations:list",
     "associations:detail",
     "associations:invitation",  # shows who invites; accepting needs a login
+    "booking:find_room",  # which rooms are free is public (the API says it too); booking needs a login
     "api-associations",
     "api-events",
     "api-rooms",
