@@ -205,3 +205,13 @@ def admin_transfer(
     ).update(role=Membership.Role.MEMBER)
     _audit(actor=actor, action="membership.admin_transferred", association=association, message=str(to_user))
     return target
+
+
+def profile_set_language(*, user: AbstractBaseUser, language: str) -> None:
+    """Remember the language a person chose; their e-mails are written in it from now on."""
+    from .language import LANGUAGE_CODES
+    from .models import Profile
+
+    if not user.is_authenticated or language not in LANGUAGE_CODES:
+        return
+    Profile.objects.update_or_create(user=user, defaults={"language": language})

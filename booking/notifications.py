@@ -9,7 +9,9 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
+from associations.language import by_language
 from associations.models import Membership
 from tupa import mail
 
@@ -18,16 +20,17 @@ from .models import Booking
 
 log = logging.getLogger(__name__)
 
+# Lazy: each subject is translated when rendered, in the recipient's language (render()).
 SUBJECTS = {
-    "confirmed": "Booking confirmed: %(title)s",
-    "pending": "Booking waiting for approval: %(title)s",
-    "approved": "Booking approved: %(title)s",
-    "declined": "Booking declined: %(title)s",
-    "cancelled": "Booking cancelled: %(title)s",
-    "moved": "Booking moved: %(title)s",
-    "cohost_invited": "You are invited to co-host: %(title)s",
-    "cohost_accepted": "Co-host accepted: %(title)s",
-    "cohost_declined": "Co-host declined: %(title)s",
+    "confirmed": _("Booking confirmed: %(title)s"),
+    "pending": _("Booking waiting for approval: %(title)s"),
+    "approved": _("Booking approved: %(title)s"),
+    "declined": _("Booking declined: %(title)s"),
+    "cancelled": _("Booking cancelled: %(title)s"),
+    "moved": _("Booking moved: %(title)s"),
+    "cohost_invited": _("You are invited to co-host: %(title)s"),
+    "cohost_accepted": _("Co-host accepted: %(title)s"),
+    "cohost_declined": _("Co-host declined: %(title)s"),
 }
 
 
@@ -49,12 +52,19 @@ def send(booking_id: int, event: str, association_id: int | None = None, **conte
         association = (
             booking.cohosts.select_related("association").get(association_id=association_id).association
         )
-    to = recipients(association)
-    if not to:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
+    # One message per language: each admin reads it in the language they chose.
+    for language, to in by_language(recipients(association), association=association).items():
+        subject, body = render(booking, event, association, language, context)
+        message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+        message.attach(f"booking-{booking.pk}.ics", booking_calendar(booking), "text/calendar")
+        mail.queue(message)
+
+
+def render(booking: Booking, event: str, association, language: str, context: dict) -> tuple[str, str]:
+    """Subject and body of one e-mail, both in `language`."""
+    with translation.override(language):
         # A title saved with a line break must not become a header injection (BadHeaderError).
-        subject = translation.gettext(SUBJECTS[event]) % {"title": " ".join(booking.title.split())}
+        subject = str(SUBJECTS[event]) % {"title": " ".join(booking.title.split())}
         body = render_to_string(
             "booking/email/notification.txt",
             {
@@ -62,12 +72,11 @@ def send(booking_id: int, event: str, association_id: int | None = None, **conte
                 "event": event,
                 "association": association,
                 "SITE_URL": settings.SITE_URL,
+                "SITE_NAME": settings.SITE_NAME,
                 **context,
             },
         )
-    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to)
-    message.attach(f"booking-{booking.pk}.ics", booking_calendar(booking), "text/calendar")
-    mail.queue(message)
+    return subject, body
 
 
 def after_commit(

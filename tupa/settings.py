@@ -22,6 +22,8 @@ SECRET_KEY_FROM_ENV = bool(env.str("SECRET_KEY", default=""))
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The service's name in page titles and e-mails (allauth's greeting "Hello from ...!" too).
+SITE_NAME = env.str("SITE_NAME", default="Tupa")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -173,6 +175,7 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
 }
+# Mails queued, in the recipient's language, naming SITE_NAME and linking to SITE_URL.
 ACCOUNT_ADAPTER = "tupa.accounts.AccountAdapter"
 # Behind a load balancer, the client's address is in X-Forwarded-For: say how many proxies to trust,
 # or every sign-in would share the balancer's address and its limits.

@@ -4,11 +4,21 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views import defaults
+from django.views import defaults, i18n
 from django.views.decorators.cache import never_cache
+
+from associations.services import profile_set_language
 
 from . import unavailable
 from .cache import cache_status
+
+
+def set_language(request):
+    """Django's language switch, and for a signed-in person the language of their e-mails."""
+    response = i18n.set_language(request)
+    if request.method == "POST":
+        profile_set_language(user=request.user, language=request.POST.get("language", ""))
+    return response
 
 
 def home(request):
