@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from tupa.text import validate_multi_line, validate_single_line
@@ -11,8 +12,9 @@ class AssociationForm(forms.ModelForm):
 
     class Meta:
         model = Association
-        fields = ["name", "description", "contact_email", "website", "business_id"]
+        fields = ["name", "description", "contact_email", "website", "business_id", "language"]
         help_texts = {
+            "language": _("For the contact address, and for members who have not chosen a language."),
             "business_id": _("Optional. Registered associations have one, e.g. 1572860-0."),
             "contact_email": _("Shown in the public directory."),
         }
@@ -22,9 +24,14 @@ class AssociationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["name"].validators.append(validate_single_line)
         self.fields["description"].validators.append(validate_multi_line)
+        # Optional in the form: a registration that does not say gets Finnish (CONTRACT.md).
+        self.fields["language"].required = False
 
     def clean_business_id(self) -> str:
         return self.cleaned_data["business_id"].strip()
+
+    def clean_language(self) -> str:
+        return self.cleaned_data.get("language") or settings.LANGUAGE_CODE
 
 
 class RejectForm(forms.Form):

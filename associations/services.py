@@ -41,6 +41,7 @@ def association_register(
     description: str = "",
     website: str = "",
     business_id: str = "",
+    language: str = "",
 ) -> Association:
     """A signed-in user registers an association: pending, with the registrant as its admin."""
     if not user.is_authenticated:
@@ -53,6 +54,7 @@ def association_register(
         website=website,
         business_id=business_id,
         created_by=user,
+        **({"language": language} if language else {}),
     )
     association.full_clean()
     association.save()

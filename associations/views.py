@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from desk.notices import notices_for
+
 from . import permissions, privacy, services
 from .forms import (
     AccountDeleteForm,
@@ -222,7 +224,10 @@ def my_page(request):
         .select_related("association")
         .order_by("association__name")
     )
-    return render(request, "associations/my.html", {"memberships": memberships})
+    notices = notices_for(request.user)
+    # The navigation's count too, from the same list: no second look-up on this page.
+    context = {"memberships": memberships, "notices": notices, "notice_count": len(notices)}
+    return render(request, "associations/my.html", context)
 
 
 @login_required
