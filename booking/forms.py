@@ -280,10 +280,21 @@ class MoveForm(forms.Form):
     date = forms.DateField(label=_("New date"), widget=DATE_WIDGET)
     start = forms.TimeField(label=_("Starts at"), widget=TIME_WIDGET)
     end = forms.TimeField(label=_("Ends at"), widget=TIME_WIDGET)
+    room = forms.ModelChoiceField(
+        label=_("Room"), queryset=Room.objects.none(), required=False, empty_label=None
+    )
 
-    def __init__(self, *args, room: Room, **kwargs):
+    def __init__(self, *args, room: Room, movable_room: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.room = room
+        if movable_room:
+            # Another room of the same house; a room that needs approval says so in its name.
+            rooms = Room.objects.filter(venue_id=room.venue_id, is_active=True).select_related("venue")
+            self.fields["room"].queryset = rooms
+            self.fields["room"].label_from_instance = _room_choice_label
+            self.initial.setdefault("room", room.pk)
+        else:
+            del self.fields["room"]
 
     def clean(self):
         data = super().clean()
@@ -295,6 +306,12 @@ class MoveForm(forms.Form):
                 data["start_at"] = localize(datetime.combine(day, start), self.room.venue.tz)
                 data["end_at"] = localize(datetime.combine(day, end), self.room.venue.tz)
         return data
+
+
+def _room_choice_label(room: Room) -> str:
+    if room.requires_approval:
+        return _("%(room)s (a coordinator approves)") % {"room": room.name}
+    return room.name
 
 
 class CancelForm(forms.Form):

@@ -554,15 +554,38 @@ def booking_decline(
     return targets
 
 
-def occurrence_move(*, actor, occurrence: Occurrence, start: datetime, end: datetime) -> Occurrence:
-    """Move one date, in every room it uses; the series keeps its rule and the feed shows a
-    RECURRENCE-ID override."""
+def _move_target(occurrence: Occurrence, room: Room | None, date_rows) -> Room | None:
+    """The room a date moves to, when it changes room; None when it stays where it is."""
+    if room is None or room.pk == occurrence.room_id:
+        return None
+    if occurrence.room_id is None:
+        raise ValidationError({"room": [_("An event held elsewhere cannot move into a room.")]})
+    if not room.is_active:
+        raise ValidationError({"room": [_("This room does not take bookings.")]})
+    if room.venue_id != occurrence.room.venue_id:
+        raise ValidationError({"room": [_("Choose a room in the same house.")]})
+    if date_rows.count() > 1:
+        raise ValidationError({"room": [_("This date uses several rooms; it can only change its time.")]})
+    return room
+
+
+def occurrence_move(
+    *, actor, occurrence: Occurrence, start: datetime, end: datetime, room: Room | None = None
+) -> Occurrence:
+    """Move one date, in every room it uses, or (with `room`) to another room of the house.
+
+    The series keeps its rule and the feed shows a RECURRENCE-ID override. A date moved to
+    another room passes the checks of any booking there: opening hours, conflicts, and the
+    room's approval (it then waits for a coordinator, like a new request)."""
     booking = occurrence.booking
     if not may_manage_booking(actor, booking):
         raise PermissionDenied(_("You may not change bookings of this association."))
+    date_rows = Occurrence.objects.filter(booking_id=booking.pk, recurrence_id=occurrence.recurrence_id)
+    target = _move_target(occurrence, room, date_rows)
+    if target is not None:
+        return _move_to_room(actor, booking, occurrence, target, start, end)
     tz = booking.room.venue.tz if booking.room_id else timezone.get_default_timezone()
     slots = expand_or_raise("", start, end, tz)
-    date_rows = Occurrence.objects.filter(booking_id=booking.pk, recurrence_id=occurrence.recurrence_id)
     this_date = (booking.pk, occurrence.recurrence_id)
     rooms: list[Room] = []
     try:
@@ -687,4 +710,56 @@ def attendance_record(
         start=occurrence.start.isoformat(),
         attendance=participants,
     )
+    return occurrence
+
+
+def _move_to_room(actor, booking: Booking, occurrence: Occurrence, room: Room, start, end) -> Occurrence:
+    slots = expand_or_raise("", start, end, room.venue.tz)
+    this_date = (booking.pk, occurrence.recurrence_id)
+    old_room_id = occurrence.room_id
+    try:
+        with transaction.atomic():
+            target = _lock_room(room)
+            errors = _rule_errors([target], slots)
+            if errors:
+                raise ValidationError(errors)
+            conflicts = _conflicts_in([target], slots, exclude_date=this_date)
+            if conflicts:
+                raise BookingConflict(conflicts)
+            status, reason = initial_status([target], booking.association, slots)
+            now = timezone.now()
+            Occurrence.objects.filter(pk=occurrence.pk).update(
+                room=target,
+                start=start,
+                end=end,
+                block_end=end + target.buffer,
+                status=status,
+                updated_at=now,
+            )
+            occurrence.room, occurrence.status = target, status
+            occurrence.start, occurrence.end, occurrence.block_end = start, end, end + target.buffer
+            if not booking.occurrences.exclude(room=target).exists():
+                booking.room = target  # a one-off booking now lives in the new room
+                booking.save(update_fields=["room", "updated_at"])
+            if reason:
+                Booking.objects.filter(pk=booking.pk).update(status_reason=reason)
+            _refresh_status(booking)
+            audit(
+                actor,
+                "occurrence.moved",
+                booking=booking,
+                message=reason,
+                start=start.isoformat(),
+                end=end.isoformat(),
+                room=target.pk,
+                from_room=old_room_id,
+                status=status,
+            )
+            notifications.after_commit(booking, "moved", occurrences=[occurrence])
+            if status == Status.PENDING:
+                notifications.after_commit(booking, "pending", occurrences=[occurrence])
+    except IntegrityError as exc:
+        if EXCLUSION_CONSTRAINT not in str(exc):
+            raise
+        raise BookingConflict(_conflicts_in([room], slots, exclude_date=this_date)) from None
     return occurrence

@@ -460,7 +460,12 @@ def occurrence_move(request, pk: int, occurrence_id: int):
     tz = _tz(booking)
     local_start, local_end = occurrence.start.astimezone(tz), occurrence.end.astimezone(tz)
     initial = {"date": local_start.date(), "start": local_start.time(), "end": local_end.time()}
-    form = MoveForm(request.POST or None, initial=initial, room=booking.room)
+    # Only a date in one room may change room; a multi-room date moves in time only.
+    single_room = occurrence.room_id is not None and not (
+        booking.occurrences.filter(recurrence_id=occurrence.recurrence_id).exclude(pk=occurrence.pk).exists()
+    )
+    current = occurrence.room or booking.room
+    form = MoveForm(request.POST or None, initial=initial, room=current, movable_room=single_room)
     context: dict = {
         "booking": booking,
         "occurrence": occurrence,
@@ -474,11 +479,12 @@ def occurrence_move(request, pk: int, occurrence_id: int):
         if form.is_valid():
             occurrence.booking = booking
             try:
-                services.occurrence_move(
+                moved = services.occurrence_move(
                     actor=request.user,
                     occurrence=occurrence,
                     start=form.cleaned_data["start_at"],
                     end=form.cleaned_data["end_at"],
+                    room=form.cleaned_data.get("room"),
                 )
             except services.BookingConflict as exc:
                 context["conflict_rows"] = _plain_conflicts(exc.conflicts, tz)
@@ -486,7 +492,10 @@ def occurrence_move(request, pk: int, occurrence_id: int):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, _("The date was moved."))
+                if moved.status == Status.PENDING:
+                    messages.warning(request, _("The date was moved. It waits for a coordinator's approval."))
+                else:
+                    messages.success(request, _("The date was moved."))
                 return redirect(booking)
     return render(request, "booking/move.html", context, status=status)
 
