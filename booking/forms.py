@@ -112,11 +112,39 @@ class TimePatternForm(forms.Form):
         return data
 
 
+class PublicChoiceField(forms.TypedChoiceField):
+    """Public or private, a required choice with nothing preselected for a new booking.
+
+    A ticked-by-default box made a board meeting a public calendar event unasked; a radio
+    pair that must be answered makes publishing deliberate. "on" (the old checkbox's value)
+    still reads as public, for links and scripts that post it.
+    """
+
+    ALIASES = {"on": "True", "true": "True", "1": "True", "off": "False", "false": "False", "0": "False"}
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[
+                ("False", _("Private: the calendar shows only “Reserved”")),
+                ("True", _("Public: the title and description are shown in the calendar")),
+            ],
+            coerce=lambda value: value == "True",
+            widget=forms.RadioSelect,
+            error_messages={"required": _("Choose whether the event is public or private.")},
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return self.ALIASES.get(value.lower(), value) if value else value
+
+    def prepare_value(self, value):
+        return str(value) if isinstance(value, bool) else value
+
+
 class DetailsMixin(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200, validators=[validate_single_line])
-    is_public = forms.BooleanField(
-        label=_("Public event: shown with its title in the calendar"), required=False, initial=True
-    )
+    is_public = PublicChoiceField(label=_("Who sees it in the calendar"))
     description = forms.CharField(
         label=_("Description"),
         required=False,
