@@ -68,14 +68,18 @@ def test_a_volunteer_signs_up_registers_an_association_and_a_coordinator_approve
     assert "Joutsan Shakkikerho ry" in text_of(volunteer)
 
 
-def _fill_booking(page, house, *, room, title, day, start, end, weekly_count=None):
+def _fill_booking(page, house, *, room, title, day, start, end, weekly_count=None, public=True):
     page.select_option("#id_association", str(house.seniors.pk))
     page.select_option("#id_room", str(room.pk))
     page.fill("#id_title", title)
     page.fill("#id_date", day.isoformat())
     page.fill("#id_start", start)
     page.fill("#id_end", end)
+    # Public or private is a required choice, nothing preselected.
+    page.check(f"input[name=is_public][value={public}]")
     if weekly_count:
+        # The series fields wait behind a summary for one-off bookings.
+        page.locator(".form-more--repeat > summary").click()
         page.check("input[name=repeat][value=weekly]")
         page.fill("#id_count", str(weekly_count))
 
@@ -206,6 +210,9 @@ def test_booking_with_the_keyboard_only(page, viewport, house):
     _tab_to(page, "#id_end")
     page.keyboard.type("1100A")
     assert (page.input_value("#id_start"), page.input_value("#id_end")) == ("10:00", "11:00")
+    # Past the closed series summary to the public/private choice; Space picks "private".
+    _tab_to(page, "#id_is_public_0")
+    page.keyboard.press("Space")
     _tab_to(page, "#booking-form button[type=submit]")
     page.keyboard.press("Enter")
     page.wait_for_load_state()
