@@ -19,6 +19,7 @@ class Bar:
     text: str  # the value as shown beside the bar
     y: int
     width: float
+    value: float = 0.0  # for the narrow screen's <meter> list, out of the chart's "top"
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ def horizontal_bars(items: list[tuple[str, float, str]], maximum: float | None =
     """One bar per (label, value, text), scaled to the largest value (or `maximum`)."""
     top = maximum if maximum else max((value for _, value, _ in items), default=0) or 1
     bars = [
-        Bar(label, text, i * ROW, round(BAR_AREA * min(value, top) / top, 1))
+        Bar(label, text, i * ROW, round(BAR_AREA * min(value, top) / top, 1), min(value, top))
         for i, (label, value, text) in enumerate(items)
     ]
     return {
@@ -52,6 +53,7 @@ def horizontal_bars(items: list[tuple[str, float, str]], maximum: float | None =
         "width": LABEL_WIDTH + BAR_AREA + 80,
         "label_width": LABEL_WIDTH,
         "text_x": LABEL_WIDTH + 6,
+        "top": top,
     }
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -31,6 +33,12 @@ PAGE_ACTIVITIES = 30
 
 def percent(ratio: float | None) -> float | None:
     return None if ratio is None else round(ratio * 100, 1)
+
+
+def month_name(label: str) -> str:
+    """ "2026-01" as the reader's language writes it ("tammikuu 2026"); the CSV and JSON keep ISO."""
+    year, month = (int(part) for part in label.split("-"))
+    return date_format(date(year, month, 1), "YEAR_MONTH_FORMAT")
 
 
 def weekdays() -> list[str]:
@@ -71,6 +79,18 @@ def build_tables(report: Report, contract: dict) -> dict[str, Table]:
             ],
             [
                 [
+                    month_name(m["month"]),
+                    m["open_hours"],
+                    m["booked_hours"],
+                    percent(m["utilization"]),
+                    m["participants"],
+                    m["recorded_events"],
+                ]
+                for m in contract["by_month"]
+            ],
+            # The CSV keeps the ISO month (2026-01) for machines to read.
+            csv_rows=[
+                [
                     m["month"],
                     m["open_hours"],
                     m["booked_hours"],
@@ -84,7 +104,7 @@ def build_tables(report: Report, contract: dict) -> dict[str, Table]:
         Table(
             "room_months",
             _("Utilisation % of each room month by month"),
-            [_("Room"), *usage.month_labels],
+            [_("Room"), *[month_name(label) for label in usage.month_labels]],
             [
                 [
                     room.name,
@@ -100,6 +120,8 @@ def build_tables(report: Report, contract: dict) -> dict[str, Table]:
                 ]
                 for room in usage.rooms
             ],
+            # The CSV keeps the ISO month (2026-01) for machines to read.
+            csv_headers=[_("Room"), *usage.month_labels],
         ),
         Table(
             "associations",
