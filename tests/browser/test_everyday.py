@@ -89,7 +89,7 @@ def test_the_navigation_counts_what_waits_and_my_page_lists_it(page, viewport, h
         cohosts=[house.choir],
     ).booking
     login(page, house.cohost_admin.username)
-    badge = page.locator(".site-nav .badge")
+    badge = page.locator(".site-nav .nav-count")
     assert badge.inner_text().startswith("1")
     assert "asia odottaa sinua" in badge.inner_text()
     page.goto(page.base + "/my/")
@@ -101,7 +101,7 @@ def test_the_navigation_counts_what_waits_and_my_page_lists_it(page, viewport, h
     assert page.url.endswith(f"/bookings/{booking.pk}/")
     page.locator(f"form[action$='/cohosts/{house.choir.pk}/accept/'] [type=submit]").click()
     page.wait_for_load_state()
-    assert page.locator(".site-nav .badge").count() == 0
+    assert page.locator(".site-nav .nav-count").count() == 0
 
 
 def test_an_error_summary_takes_the_focus_and_leads_to_the_field(page, viewport, house):

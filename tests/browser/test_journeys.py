@@ -214,8 +214,9 @@ def test_booking_with_the_keyboard_only(page, viewport, house):
     _tab_to(page, "#id_is_public_0")
     page.keyboard.press("Space")
     _tab_to(page, "#booking-form button[type=submit]")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    # Wait for the navigation itself: under load, "load" of the old page could answer first.
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     shot(page, "keyboard-booking", viewport)
     assert re.search(r"/bookings/\d+/$", page.url), text_of(page)
     booking = Booking.objects.get(title="Näppäimistöllä varattu")

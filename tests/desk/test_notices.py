@@ -103,10 +103,10 @@ def test_my_page_lists_them_and_the_navigation_counts_them(
         html = client.get("/my/").content.decode()
     assert "Waiting for you" in html
     assert "Answer the co-host invitation: Juhla 3" in html and "Juhla 4" in html
-    assert '<span class="badge">2<span class="visually-hidden"> things wait for you</span>' in html
+    assert '<span class="nav-count">2<span class="visually-hidden"> things wait for you</span>' in html
     client.force_login(users.member)
     html = client.get("/my/").content.decode()
-    assert "Nothing waits for you now." in html and 'class="badge"' not in html
+    assert "Nothing waits for you now." in html and 'class="nav-count"' not in html
 
 
 def test_the_list_takes_the_same_queries_however_much_waits(
