@@ -8,7 +8,7 @@ from .models import Association, Membership
 
 
 class AssociationForm(forms.ModelForm):
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Association
@@ -19,6 +19,8 @@ class AssociationForm(forms.ModelForm):
             "contact_email": _("Shown in the public directory."),
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        # Django's own words read "Yhdistys jolla on tämä Nimi, on jo olemassa".
+        error_messages = {"name": {"unique": _("An association with this name is already registered.")}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

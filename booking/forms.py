@@ -7,14 +7,13 @@ from datetime import datetime, timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from associations.models import Association
 from associations.permissions import bookable_associations
 from tupa.text import validate_multi_line, validate_single_line
 from venues.models import Room
+from venues.templatetags.durations import duration
 
 from . import plain_rrule, series
 from .models import Audience, Category
@@ -384,15 +383,6 @@ class MyBookingsFilter(forms.Form):
         self.fields["association"].queryset = associations
 
 
-def _length_label(minutes: int) -> str:
-    hours = minutes / 60
-    # Hours, not minutes, read naturally ("1,5 tuntia"); the plural form of 1.5 is the plural.
-    count = 1 if minutes == 60 else 2
-    return ngettext("%(hours)s hour", "%(hours)s hours", count) % {
-        "hours": number_format(hours, decimal_pos=0 if minutes % 60 == 0 else 1)
-    }
-
-
 class FreeRoomSearchForm(forms.Form):
     """When, how long, how many and which needs: the question behind "Find a free room"."""
 
@@ -407,7 +397,7 @@ class FreeRoomSearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["length"].choices = [(m, _length_label(m)) for m in self.LENGTHS]
+        self.fields["length"].choices = [(m, duration(m)) for m in self.LENGTHS]
 
     def clean(self):
         data = super().clean()

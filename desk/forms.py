@@ -11,6 +11,7 @@ from booking.recurrence import localize
 from tupa.text import validate_multi_line, validate_single_line
 from venues.models import Room, Venue
 
+from .audit_labels import action_label
 from .services import Others
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -220,7 +221,7 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, actions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("All"))] + [(a, a) for a in actions]
+        self.fields["action"].choices = [("", _("All"))] + [(a, action_label(a)) for a in actions]
 
     def clean(self):
         data = super().clean()

@@ -244,7 +244,11 @@ def sign_up(client, **cookies):
 
 @pytest.mark.parametrize(
     "cookie, greeting, subject_word",
-    [(None, "Terve", "Vahvista"), ("sv", "Hej", "Bekräfta"), ("en", "Hello", "Confirm")],
+    [
+        (None, "Hei, täällä Tupa!", "Vahvista"),
+        ("sv", "Hej från Tupa!", "Bekräfta"),
+        ("en", "Hello from Tupa!", "Confirm"),
+    ],
 )
 def test_signup_confirmation_names_the_site_and_links_site_url(
     client, site_settings, cookie, greeting, subject_word

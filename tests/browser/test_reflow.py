@@ -23,7 +23,7 @@ WIDEST = """() => {
     if (box.right > right + 0.5) {
       // An absolutely placed element escapes a scroller that is not its containing block.
       let inScroller = false;
-      if (getComputedStyle(el).position === 'absolute') { right = Math.max(right, box.right); worst = el; continue; }
+      if (getComputedStyle(el).position === 'absolute') { right = box.right; worst = el; continue; }
       for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
         const ox = getComputedStyle(p).overflowX;
         if (ox === 'auto' || ox === 'scroll' || ox === 'hidden') { inScroller = true; break; }
