@@ -1,10 +1,13 @@
 """Tupa settings, read from the environment (see .env.example and CONTRACT.md)."""
 
+import os
 from pathlib import Path
 
 import environ
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
+
+from tupa.oidc import providers_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -36,6 +39,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
+    # Installed always, so the schema is the same everywhere; used only when OIDC_* is set.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -180,6 +186,12 @@ ACCOUNT_ADAPTER = "tupa.accounts.AccountAdapter"
 # Behind a load balancer, the client's address is in X-Forwarded-For: say how many proxies to trust,
 # or every sign-in would share the balancer's address and its limits.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Staff sign-in with the municipality's own accounts (tupa/oidc.py): off unless OIDC_ISSUER
+# and OIDC_CLIENT_ID are set. A first sign-in creates an account; coordinator rights are
+# still given by an admin, never by the identity provider.
+SOCIALACCOUNT_PROVIDERS = providers_from_env(os.environ)
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # an e-mail claim never takes over an existing account
+SOCIALACCOUNT_ONLY = False
 LOGIN_REDIRECT_URL = "/my/"
 LOGIN_URL = "/accounts/login/"
 

@@ -104,15 +104,21 @@ class Route:
         return self.name.rpartition(":")[0]
 
 
-def _walk(patterns, namespace: str = "", prefix: str = ""):
+def _params(pattern) -> list[str]:
+    return list(getattr(pattern, "converters", {}) or {}) or list(pattern.regex.groupindex)
+
+
+def _walk(patterns, namespace: str = "", prefix: str = "", outer: tuple[str, ...] = ()):
     for entry in patterns:
         if isinstance(entry, URLResolver):
             ns = entry.namespace or ""
             full_ns = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
-            yield from _walk(entry.url_patterns, full_ns, prefix + str(entry.pattern))
+            # A resolver's own parameters (allauth's oidc/<provider_id>/) belong to every route below it.
+            inner = outer + tuple(_params(entry.pattern))
+            yield from _walk(entry.url_patterns, full_ns, prefix + str(entry.pattern), inner)
         elif isinstance(entry, URLPattern) and entry.name:
             pattern = entry.pattern
-            params = list(getattr(pattern, "converters", {}) or {}) or list(pattern.regex.groupindex)
+            params = [*outer, *_params(pattern)]
             name = f"{namespace}:{entry.name}" if namespace else entry.name
             yield Route(name=name, route=prefix + str(pattern), params=params)
 
@@ -141,6 +147,7 @@ def _param_values(route: Route, world) -> dict[str, object]:
         "token": world.invitation.token,
         "name": "rooms",
         "application_id": world.season_application.pk,
+        "provider_id": "municipality",  # tupa.oidc.PROVIDER_ID
     }
     if name.startswith("associations:member"):
         pk = world.bystander_membership.pk

@@ -44,8 +44,12 @@ PUBLIC_NAMESPACES = {"calendar", "stats", "venues", "linkedevents", "reach"}
 
 
 def is_public(route) -> bool:
-    # allauth's own pages (sign-in, sign-up, password reset...) are allauth's business.
-    return route.name in PUBLIC or route.namespace in PUBLIC_NAMESPACES or route.name.startswith("account_")
+    # allauth's own pages (sign-in, sign-up, password reset, OpenID Connect) are allauth's business.
+    return (
+        route.name in PUBLIC
+        or route.namespace in PUBLIC_NAMESPACES
+        or route.name.startswith(("account_", "socialaccount_", "openid_connect_"))
+    )
 
 
 def is_coordinator_only(route) -> bool:
