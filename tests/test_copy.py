@@ -105,3 +105,10 @@ def test_a_coordinators_my_page_does_not_say_they_belong_nowhere(client, users):
     html = get("/my/", "en", client=client)
     assert "You do not belong to any association yet" not in html
     assert "As a coordinator you book for any approved association" in html
+
+
+def test_sign_in_errors_are_summarised_at_the_top():
+    response = Client().post("/accounts/login/", {"login": "", "password": ""}, HTTP_ACCEPT_LANGUAGE="fi")
+    html = response.content.decode()
+    assert 'class="error-summary"' in html and 'href="#id_login"' in html
+    assert html.index('class="error-summary"') < html.index('name="login"')
