@@ -21,6 +21,7 @@ from .forms import (
     InviteForm,
     RejectForm,
 )
+from .language import language_of
 from .models import Association, Invitation, Membership
 
 PAGE_SIZE = 20
@@ -226,7 +227,12 @@ def my_page(request):
     )
     notices = notices_for(request.user)
     # The navigation's count too, from the same list: no second look-up on this page.
-    context = {"memberships": memberships, "notices": notices, "notice_count": len(notices)}
+    context = {
+        "memberships": memberships,
+        "notices": notices,
+        "notice_count": len(notices),
+        "email_language": dict(settings.LANGUAGES)[language_of(request.user)],
+    }
     return render(request, "associations/my.html", context)
 
 

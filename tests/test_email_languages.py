@@ -288,3 +288,10 @@ def test_the_language_switch_records_a_signed_in_persons_choice(client, users):
     assert Profile.objects.get(user=users.member).language == "sv"
     client.post("/i18n/setlang/", {"language": "xx", "next": "/"})
     assert Profile.objects.get(user=users.member).language == "sv"
+
+
+def test_my_page_says_which_language_the_emails_come_in(client, users):
+    client.force_login(users.member)
+    assert "Sähköpostisi tulevat kielellä: suomi." in client.get("/my/", HTTP_ACCEPT_LANGUAGE="fi").text
+    choose(users.member, "sv")
+    assert "Sähköpostisi tulevat kielellä: ruotsi." in client.get("/my/", HTTP_ACCEPT_LANGUAGE="fi").text
