@@ -36,6 +36,7 @@ LABELS = {
     "waitlist.taken": _("Waitlist slot taken by another"),
     "waitlist.offer_expired": _("Waitlist offer expired"),
     "waitlist.cancelled": _("Left the waitlist"),
+    "email_failed": _("An e-mail could not be sent"),
 }
 
 
