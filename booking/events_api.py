@@ -35,6 +35,9 @@ class CalendarItemSerializer(serializers.Serializer):
     category = serializers.SerializerMethodField()
     audience = serializers.CharField()
     url = serializers.SerializerMethodField()
+    # CONTRACT.md: `booking` is the id of the booking the occurrence belongs to, so a
+    # client can cancel or fetch the series an item came from.
+    booking = serializers.SerializerMethodField()
 
     # Times in the venue's own zone, with its offset: readable and unambiguous.
     def get_start(self, item: CalendarItem) -> str:
@@ -51,6 +54,9 @@ class CalendarItemSerializer(serializers.Serializer):
 
     def get_category(self, item: CalendarItem) -> int | None:
         return item.booking.category_id
+
+    def get_booking(self, item: CalendarItem) -> int:
+        return item.booking.id
 
     def get_url(self, item: CalendarItem) -> str:
         return self.context["request"].build_absolute_uri(reverse("calendar:event", args=[item.id]))

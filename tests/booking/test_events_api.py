@@ -44,6 +44,7 @@ def test_it_lists_items_in_the_contract_shape(api, room, association, other_asso
         "category": category.id,
         "audience": "everyone",
         "url": f"http://testserver/events/{occ.id}/",
+        "booking": booking.id,
     }
 
 
