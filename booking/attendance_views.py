@@ -29,7 +29,7 @@ def attendance_list(request):
             raw = request.POST.get(_field(occurrence), "").strip()
             if raw == "" or (occurrence.attendance is not None and raw == str(occurrence.attendance)):
                 continue
-            if not raw.isdigit():
+            if not (raw.isascii() and raw.isdigit()):
                 errors[occurrence.pk] = _("Give the number of visits as a whole number, 0 or more.")
                 continue
             try:

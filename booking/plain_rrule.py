@@ -144,7 +144,7 @@ def parse(rule: str, start: date) -> PlainRule | None:
     byday = parts.pop("BYDAY", "")
     plain = PlainRule()
     if "COUNT" in parts:
-        if not parts["COUNT"].isdigit():
+        if not (parts["COUNT"].isascii() and parts["COUNT"].isdigit()):
             return None
         plain.count = int(parts.pop("COUNT"))
     if "UNTIL" in parts:
@@ -185,7 +185,7 @@ def describe(rule: str, start: date | None = None) -> str:
     parts = _parts(rule)
     freq = parts.get("FREQ", "")
     interval = parts.get("INTERVAL", "1")
-    interval = int(interval) if interval.isdigit() and int(interval) > 0 else 1
+    interval = int(interval) if interval.isascii() and interval.isdigit() and int(interval) > 0 else 1
     byday = [code for code in parts.get("BYDAY", "").split(",") if code]
     weekly_days = [DAY_CODES.index(c) for c in byday if c in DAY_CODES]
     if not weekly_days and start is not None:
@@ -227,7 +227,7 @@ def describe(rule: str, start: date | None = None) -> str:
     else:
         return _("Repeats: %(rule)s") % {"rule": rule}
 
-    if parts.get("COUNT", "").isdigit():
+    if parts.get("COUNT", "").isascii() and parts.get("COUNT", "").isdigit():
         count = int(parts["COUNT"])
         if count == 1:
             return _("%(text)s, once") % {"text": text}

@@ -193,6 +193,11 @@ class _BoundedRule(_du_rrule.rrule):
         return bounded
 
 
+def _whole(text: str) -> bool:
+    # str.isdigit() also accepts "²" and other Unicode digits that int() refuses.
+    return text.isascii() and text.isdigit()
+
+
 def expand(
     rule: str, start: datetime, end: datetime, tz: ZoneInfo, max_count: int = MAX_OCCURRENCES
 ) -> list[Slot]:
@@ -214,12 +219,12 @@ def expand(
     if "COUNT" in parts and "UNTIL" in parts:
         raise RecurrenceError("Give COUNT or UNTIL, not both.")
     if "COUNT" in parts:
-        if not parts["COUNT"].isdigit() or int(parts["COUNT"]) < 1:
+        if not _whole(parts["COUNT"]) or int(parts["COUNT"]) < 1:
             raise RecurrenceError("COUNT must be a positive whole number.")
         if int(parts["COUNT"]) > max_count:
             raise RecurrenceError(f"A series may have at most {max_count} dates.")
     interval = parts.get("INTERVAL", "1")
-    if not interval.isdigit() or int(interval) < 1:
+    if not _whole(interval) or int(interval) < 1:
         raise RecurrenceError("INTERVAL must be a positive whole number.")
 
     local_start = start.astimezone(tz).replace(tzinfo=None)

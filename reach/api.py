@@ -62,7 +62,7 @@ def _day(value: str | None, name: str, errors: dict):
 def _int(value: str | None, default: int) -> int | None:
     if value in (None, ""):
         return default
-    return int(value) if value.isdigit() and int(value) > 0 else None
+    return int(value) if value.isascii() and value.isdigit() and int(value) > 0 else None
 
 
 @require_safe

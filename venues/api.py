@@ -133,7 +133,7 @@ class RoomList(generics.ListAPIView):
         venue = params.get("venue")
         venue_ids = []
         if venue is not None:
-            if not venue.isdigit() or len(venue) > 18:
+            if not (venue.isascii() and venue.isdigit()) or len(venue) > 18:
                 raise ValidationError({"venue": ["Give a venue id (a whole number)."]})
             venue_ids = [int(venue)]
         query = _free_query(params)

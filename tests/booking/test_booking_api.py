@@ -183,6 +183,8 @@ def test_only_free_dates_skips_the_taken_ones(api, users, association, other_ass
         ({"rrule": "FREQ=WEEKLY;COUNT=60"}, "rrule"),  # beyond the 365-day horizon
         ({"rrule": "FREQ=WEEKLY;UNTIL=20281231T000000Z"}, "rrule"),
         ({"rrule": "garbage"}, "rrule"),
+        ({"rrule": "FREQ=WEEKLY;COUNT=\u00b2"}, "rrule"),  # a Unicode digit int() refuses
+        ({"rrule": "FREQ=WEEKLY;COUNT=3;INTERVAL=\u00b2"}, "rrule"),
         ({"room": 999999}, "room"),
         ({"room": "abc"}, "room"),
         ({"association": 999999}, "association"),

@@ -180,6 +180,8 @@ def test_pages_follow_like_theirs(client, programme):
     assert last["meta"]["next"] is None and last["meta"]["previous"]
     get(client, LIST, {**RANGE, "page": 4}, status=404)
     get(client, LIST, {**RANGE, "page": "x"}, status=404)
+    get(client, LIST, {**RANGE, "page": "\u00b2"}, status=404)  # a digit to isdigit(), not to int()
+    assert len(get(client, LIST, {**RANGE, "page_size": "\u00b2"})["data"]) == 5
 
 
 @pytest.mark.parametrize(

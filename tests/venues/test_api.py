@@ -35,9 +35,15 @@ def test_next_is_an_absolute_url(api, venue, django_assert_max_num_queries):
     assert len(api(None).get(body["next"]).json()["results"]) == 5
 
 
-@pytest.mark.parametrize("query", ["?venue=abc", "?page=abc", "?page=999"])
+@pytest.mark.parametrize("query", ["?venue=abc", "?page=abc", "?page=999", "?venue=%C2%B2"])
 def test_bad_queries_are_not_500(api, room, query):
     assert api(None).get(f"/api/v1/rooms{query}").status_code in (400, 404)
+
+
+def test_an_id_beyond_64_bits_is_a_400(api, room):
+    # SQLite raised OverflowError (a 500) binding such a number.
+    response = api(None).get("/api/v1/rooms?venue=99999999999999999999")
+    assert response.status_code == 400 and "venue" in response.json()
 
 
 def test_rooms_filter_by_venue(api, room):
