@@ -60,6 +60,14 @@ def test_static_files_send_a_framing_rule(client, db):
     assert not _problems(client.get("/static/css/tupa.css"), "GET /static/css/tupa.css")
 
 
+def test_a_static_files_304_sends_the_headers_too(client, db):
+    # WhiteNoise's 304 keeps only a few headers of the file's 200, the framing rule not among them.
+    first = client.get("/static/css/tupa.css")
+    again = client.get("/static/css/tupa.css", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert not _problems(again, "conditional GET /static/css/tupa.css")
+
+
 def test_the_policy_allows_no_inline_script_anywhere(client, db):
     policy = _directives(client.get("/")["Content-Security-Policy"])
     assert policy["script-src"] == ["'self'"] or "'unsafe-inline'" not in policy["script-src"]
