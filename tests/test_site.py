@@ -52,6 +52,9 @@ def test_seed_demo_is_idempotent_and_keeps_its_promises():
     span = Occurrence.objects.aggregate(first=Min("start"), last=Max("start"))
     assert timezone.localdate(span["first"]) >= today - timedelta(days=90)
     assert timezone.localdate(span["last"]) <= today + timedelta(days=90)
+    # Also as instants: the last date ends before now + 90 days, the first starts after now - 90.
+    assert Occurrence.objects.aggregate(last=Max("end"))["last"] <= timezone.now() + timedelta(days=90)
+    assert span["first"] >= timezone.now() - timedelta(days=90)
     free = Room.objects.filter(requires_approval=False, buffer_minutes=0, booking_horizon_days__gte=365)
     assert free.count() >= 2
     assert Room.objects.filter(requires_approval=True).exists()
