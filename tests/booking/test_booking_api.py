@@ -214,7 +214,10 @@ def test_closure_is_400(api, users, association, room):
     assert "Remontti" in response.json()["start"][0]
 
 
-@pytest.mark.parametrize("body", ["[]", "null", "not json", '{"association": {"x": 1}}'])
+@pytest.mark.parametrize(
+    "body",
+    ["[]", "null", "not json", '{"association": {"x": 1}}', '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}"],
+)
 def test_malformed_bodies_never_500(api, users, body):
     response = api(users.admin).post("/api/v1/bookings", body, content_type="application/json")
     assert response.status_code == 400
