@@ -51,13 +51,21 @@ class MeView(APIView):
             .select_related("association")
             .order_by("association__name")
         )
+        associations = [
+            {"id": m.association_id, "name": m.association.name, "role": m.role} for m in memberships
+        ]
+        coordinator = is_coordinator(user)
+        if coordinator:
+            # CONTRACT.md: "the associations they may book for", and coordinators book for any.
+            own = {a["id"] for a in associations}
+            others = Association.objects.filter(status=Association.Status.APPROVED).exclude(pk__in=own)
+            associations += [{"id": a.pk, "name": a.name, "role": "coordinator"} for a in others]
+            associations.sort(key=lambda a: a["name"])
         return Response(
             {
                 "username": user.get_username(),
                 "email": user.email,
-                "is_coordinator": is_coordinator(user),
-                "associations": [
-                    {"id": m.association_id, "name": m.association.name, "role": m.role} for m in memberships
-                ],
+                "is_coordinator": coordinator,
+                "associations": associations,
             }
         )

@@ -32,6 +32,14 @@ def test_me_knows_a_coordinator(api, users):
     assert api(users.coordinator).get("/api/v1/me").json()["is_coordinator"] is True
 
 
+def test_me_lists_every_approved_association_for_a_coordinator(api, users, association, other_association):
+    # A coordinator may book for any association, so each is one they may book for.
+    AssociationFactory(status="pending")
+    body = api(users.coordinator).get("/api/v1/me").json()
+    expected = sorted([association, other_association], key=lambda a: a.name)
+    assert body["associations"] == [{"id": a.pk, "name": a.name, "role": "coordinator"} for a in expected]
+
+
 def test_me_needs_a_token(api):
     assert api(None).get("/api/v1/me").status_code == 401
     from rest_framework.test import APIClient
