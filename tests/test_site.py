@@ -120,3 +120,15 @@ def test_a_server_error_in_the_api_is_json_too(rf):
     assert response.status_code == 500
     assert json.loads(response.content)["detail"]
     assert server_error(rf.get("/calendar/"))["Content-Type"].startswith("text/html")
+
+
+def test_nested_serializer_errors_come_flat_in_the_contract_shape():
+    from tupa.api import flat_errors
+
+    assert flat_errors({"wishes": {"non_field_errors": ["At most 5."]}}) == {"wishes": ["At most 5."]}
+    assert flat_errors({"wishes": {"0": {"start": ["Give HH:MM."]}}}) == {
+        "wishes": ["[0].start: Give HH:MM."]
+    }
+    assert flat_errors({"wishes": [{}, {"end": ["Bad."]}]}) == {"wishes": ["[1].end: Bad."]}
+    assert flat_errors({"start": ["Bad."], "detail": "Why."}) == {"start": ["Bad."], "detail": "Why."}
+    assert flat_errors(["One.", "Two."]) == {"detail": "One. Two."}

@@ -2,19 +2,9 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, parsers, status
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
-
-
-class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser, with a body nested too deep for Python's json a 400, not a 500."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except RecursionError:
-            raise exceptions.ParseError("JSON parse error - nested too deeply.") from None
 
 
 def exception_handler(exc, context):
@@ -28,7 +18,51 @@ def exception_handler(exc, context):
         return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.ValidationError):
+        response.data = flat_errors(response.data)
+    return response
+
+
+def _join(path: str, key: str) -> str:
+    if key == "non_field_errors":
+        return path
+    if key.isascii() and key.isdigit():  # DRF keys a list's items by their index
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def _messages(value, path: str = "") -> list[str]:
+    # "[0].start: Give a time as HH:MM" for the first wish's start, and so on down.
+    if isinstance(value, dict):
+        return [m for key, inner in value.items() for m in _messages(inner, _join(path, str(key)))]
+    if isinstance(value, list):
+        if all(not isinstance(v, dict | list) for v in value):
+            return [f"{path}: {v}" if path else str(v) for v in value]
+        return [m for i, inner in enumerate(value) for m in _messages(inner, f"{path}[{i}]")]
+    return [f"{path}: {value}" if path else str(value)]
+
+
+def flat_errors(data):
+    """A serializer's errors in the contract's shape: {"detail": "..."} or {"field": ["...", ...]}.
+
+    Nested serializers (a season application's wishes) give {"wishes": {"0": {"start": [...]}}}
+    or a list of dicts; a client reading {"field": [messages]} gets the inner messages with
+    where they came from instead.
+    """
+    if isinstance(data, list):
+        return {"detail": " ".join(_messages(data))}
+    if not isinstance(data, dict):
+        return data
+    flat = {}
+    for field, value in data.items():
+        if field == "detail" and not isinstance(value, dict | list):
+            flat[field] = value
+        elif isinstance(value, dict):
+            flat[field] = _messages(value)
+        else:
+            flat[field] = _messages(value)
+    return flat
 
 
 # Answers every operation can give besides its own: bad input, no permission, not found

@@ -164,6 +164,8 @@ def test_bad_applications_are_400_with_messages(api, users, association, season,
     )
     assert response.status_code == 400, response.json()
     assert response.json()[field]
+    # CONTRACT.md's error shape, also for the nested wishes: {"field": ["message", ...]}.
+    assert all(isinstance(v, list) and all(isinstance(m, str) for m in v) for v in response.json().values())
 
 
 def test_a_group_larger_than_the_room_is_refused(api, users, association, season, hall):
