@@ -254,7 +254,7 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Writes per token, counted in the database (tupa/ratelimits.py says why).
     "DEFAULT_THROTTLE_CLASSES": ["tupa.ratelimits.WriteRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"write": env.str("API_WRITE_RATE", default="60/minute")},
+    "DEFAULT_THROTTLE_RATES": {"write": env.str("API_WRITE_RATE", default="1000/minute")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tupa API",
