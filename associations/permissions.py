@@ -1,4 +1,8 @@
-"""Who may do what with an association. Every write path calls these."""
+"""Who a person is to an association: coordinator, admin, member; and who manages it.
+
+Questions about bookings (may book for, may manage, may cancel a series...) are answered
+in booking/permissions.py from these facts: this app sits below booking and cannot see one.
+"""
 
 from __future__ import annotations
 
@@ -30,23 +34,6 @@ def is_member_of(user: User, association: Association) -> bool:
     return role_in(user, association) is not None
 
 
-def can_book_for(user: User, association: Association) -> bool:
-    """Admins and members of an approved association book for it; coordinators for any but an erased one."""
-    if association.status == Association.Status.REMOVED:
-        return False
-    if is_coordinator(user):
-        return True
-    return association.is_approved and is_member_of(user, association)
-
-
 def can_manage(user: User, association: Association) -> bool:
     """Edit the association, its members and invitations."""
     return is_coordinator(user) or is_admin_of(user, association)
-
-
-def bookable_associations(user: User):
-    if not user.is_authenticated:
-        return Association.objects.none()
-    if is_coordinator(user):
-        return Association.objects.filter(status=Association.Status.APPROVED)
-    return Association.objects.filter(status=Association.Status.APPROVED, memberships__user=user)

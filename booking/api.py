@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,12 +16,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from associations.models import Association
-from associations.permissions import is_coordinator, is_member_of
 from tupa.fields import AwareDateTimeField
 from tupa.text import validate_multi_line, validate_single_line
 from venues.models import Room
 
-from . import services
+from . import permissions, services
 from .alternatives import Alternatives, suggest_alternatives
 from .models import Audience, Booking, Category, CoHost, Occurrence
 
@@ -120,10 +119,13 @@ def load_booking(pk: int) -> Booking:
     )
 
 
-def may_see(user, booking: Booking) -> bool:
-    if booking.is_public or is_coordinator(user) or is_member_of(user, booking.association):
-        return True
-    return any(is_member_of(user, c.association) for c in booking.cohosts.all())
+def load_visible_booking(request, pk: int) -> Booking:
+    """The booking, or 404 alike for a missing one and one the caller may not see: outsiders
+    cannot tell which ids exist."""
+    booking = load_booking(pk)
+    if not permissions.may_read(request.user, booking):
+        raise Http404
+    return booking
 
 
 class BookingInput(serializers.Serializer):
@@ -212,10 +214,7 @@ class BookingView(APIView):
 
     @extend_schema(responses={200: dict, 404: dict})
     def get(self, request, pk: int):
-        booking = load_booking(pk)
-        if not may_see(request.user, booking):
-            raise PermissionDenied(_("This booking is private."))
-        return Response(booking_data(booking))
+        return Response(booking_data(load_visible_booking(request, pk)))
 
 
 class CancelInput(serializers.Serializer):
@@ -241,10 +240,8 @@ class CancelView(APIView):
 
     @extend_schema(request=CancelInput, responses={200: dict, 400: dict, 403: dict, 404: dict})
     def post(self, request, pk: int):
-        booking = load_booking(pk)
-        if not services.may_manage_booking(request.user, booking):
-            if not may_see(request.user, booking):
-                return Response({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
+        booking = load_visible_booking(request, pk)
+        if not permissions.may_manage(request.user, booking):
             raise PermissionDenied(_("You may not cancel bookings of this association."))
         data = CancelInput(data=request.data if isinstance(request.data, dict) else {})
         if not isinstance(request.data, dict):
@@ -266,7 +263,7 @@ class CohostAnswerView(APIView):
 
     @extend_schema(request=None, responses={200: dict, 400: dict, 403: dict, 404: dict})
     def post(self, request, pk: int, association_id: int):
-        booking = load_booking(pk)
+        booking = load_visible_booking(request, pk)
         association = get_object_or_404(Association, pk=association_id)
         services.cohost_respond(
             actor=request.user, booking=booking, association=association, accept=self.accept
@@ -311,10 +308,8 @@ class AttendanceView(APIView):
         ),
     )
     def post(self, request, pk: int):
-        booking = load_booking(pk)
-        if not services.may_record_attendance(request.user, booking):
-            if not may_see(request.user, booking):
-                return Response({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
+        booking = load_visible_booking(request, pk)
+        if not permissions.may_record_attendance(request.user, booking):
             raise PermissionDenied(_("Only the host associations and coordinators record attendance."))
         if not isinstance(request.data, dict):
             return Response({"detail": _("Send a JSON object.")}, status=status.HTTP_400_BAD_REQUEST)

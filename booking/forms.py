@@ -10,13 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association
-from associations.permissions import bookable_associations
 from tupa.text import validate_multi_line, validate_single_line
 from venues.models import Room
 from venues.templatetags.durations import duration
 
 from . import plain_rrule, series
 from .models import Audience, Category
+from .permissions import bookable_associations
 from .recurrence import localize
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

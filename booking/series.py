@@ -16,10 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from associations.models import Association
-from associations.permissions import can_book_for
 from venues.models import Room
 
-from . import notifications, services
+from . import notifications, permissions, services
 from .cache import bump_calendar_version_on_commit
 from .models import Booking, Category, CoHost, Occurrence
 from .recurrence import canonical_rule
@@ -58,16 +57,6 @@ def _check_image(details: dict) -> None:
         raise ValidationError({"image_alt": [_("Describe the image in a few words.")]})
 
 
-def may_edit_details(user, booking: Booking) -> bool:
-    """The host's bookers, coordinators, and members of an association that accepted co-hosting."""
-    if services.may_manage_booking(user, booking):
-        return True
-    return any(
-        c.status == CoHost.Status.ACCEPTED and can_book_for(user, c.association)
-        for c in booking.cohosts.all()
-    )
-
-
 def booking_update_series(
     *,
     actor,
@@ -90,7 +79,7 @@ def booking_update_series(
     and the rule is expanded again from `start`, checked with the same room rules and
     conflict check as booking_create. Past dates stay as they were. All or nothing.
     """
-    if not services.may_manage_booking(actor, booking):
+    if not permissions.may_manage(actor, booking):
         raise PermissionDenied(_("You may not change bookings of this association."))
     unknown = set(more_details) - set(DETAIL_FIELDS)
     if unknown:
@@ -145,7 +134,7 @@ def booking_image(booking: Booking) -> dict:
 
 def event_details_update(*, actor, booking: Booking, **details) -> Booking:
     """Change the event's public details; open to accepted co-hosts as well as the host."""
-    if not may_edit_details(actor, booking):
+    if not permissions.may_edit_details(actor, booking):
         raise PermissionDenied(_("Only the hosts of this event may change its details."))
     unknown = set(details) - set(PUBLIC_DETAIL_FIELDS)
     if unknown:
@@ -164,8 +153,10 @@ def event_details_update(*, actor, booking: Booking, **details) -> Booking:
 
 def cohost_invite(*, actor, booking: Booking, associations: Iterable[Association]) -> list[CoHost]:
     """The host invites more associations; each invited admin gets an e-mail after the commit."""
-    if not services.may_manage_booking(actor, booking):
-        raise PermissionDenied(_("You may not change bookings of this association."))
+    if not permissions.may_invite_cohosts(actor, booking):
+        raise PermissionDenied(
+            _("Only an admin of the association, or whoever made the booking, may do this.")
+        )
     wanted = services.approved_cohosts(booking.association_id, associations)
     with transaction.atomic():
         already = set(CoHost.objects.filter(booking=booking).values_list("association_id", flat=True))

@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from associations.models import Association
-from associations.permissions import can_book_for, is_admin_of, is_coordinator
+from associations.permissions import is_coordinator
 from venues.models import Room
 
-from . import notifications
+from . import notifications, permissions
 from .models import MAX_DATE_LENGTH, AuditEntry, Booking, Category, CoHost, Occurrence, Status
 from .recurrence import RecurrenceError, Slot, canonical_rule, expand
 from .rules import ClosedSpan, Hours, RoomRules, rule_violations
@@ -254,7 +254,7 @@ def booking_create(
     whatever the room's approval setting, the coordinator's decision being the approval;
     notify=False leaves the e-mail to the caller, who sends one per association.
     """
-    if not can_book_for(actor, association):
+    if not permissions.may_book_for(actor, association):
         raise PermissionDenied(_("You may not book for this association."))
     if confirm and not is_coordinator(actor):
         raise PermissionDenied(_("Only coordinators approve bookings."))
@@ -373,10 +373,6 @@ def _without_closed_dates(rooms: Sequence[Room], slots: Sequence[Slot]) -> tuple
     return kept, closed
 
 
-def may_manage_booking(user, booking: Booking) -> bool:
-    return is_coordinator(user) or can_book_for(user, booking.association)
-
-
 def _refresh_status(booking: Booking) -> None:
     statuses = set(booking.occurrences.values_list("status", flat=True))
     for candidate in (Status.CONFIRMED, Status.PENDING, Status.DECLINED):
@@ -423,7 +419,7 @@ def booking_cancel(
     reason: str = "",
 ) -> list[Occurrence]:
     """Cancel the whole series (dates not yet over), one date, or a date and all after it."""
-    if not may_manage_booking(actor, booking):
+    if not permissions.may_manage(actor, booking):
         raise PermissionDenied(_("You may not cancel bookings of this association."))
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     active = booking.occurrences.exclude(status__in=(Status.CANCELLED, Status.DECLINED))
@@ -438,6 +434,10 @@ def booking_cancel(
     else:
         targets = list(active.filter(end__gt=timezone.now()))
         scope = "series"
+    if _date_count(targets) > 1 and not permissions.may_cancel_series(actor, booking):
+        raise PermissionDenied(
+            _("Only an admin of the association, or whoever made the booking, may do this.")
+        )
     if targets:
         Occurrence.objects.filter(pk__in=[o.pk for o in targets]).update(
             status=Status.CANCELLED, updated_at=timezone.now()
@@ -458,9 +458,11 @@ def booking_cancel(
 @transaction.atomic
 def cohost_respond(*, actor, booking: Booking, association: Association, accept: bool) -> CoHost:
     """An admin of an invited association accepts or declines co-hosting."""
-    if not (is_admin_of(actor, association) or is_coordinator(actor)):
-        raise PermissionDenied(_("Only an admin of the invited association may answer."))
     cohost = CoHost.objects.select_for_update().filter(booking=booking, association=association).first()
+    if not permissions.may_answer_invitation(
+        actor, cohost or CoHost(booking=booking, association=association)
+    ):
+        raise PermissionDenied(_("Only an admin of the invited association may answer."))
     if cohost is None:
         raise ValidationError({"detail": _("This association has not been invited to co-host.")})
     cohost.status = CoHost.Status.ACCEPTED if accept else CoHost.Status.DECLINED
@@ -578,7 +580,7 @@ def occurrence_move(
     another room passes the checks of any booking there: opening hours, conflicts, and the
     room's approval (it then waits for a coordinator, like a new request)."""
     booking = occurrence.booking
-    if not may_manage_booking(actor, booking):
+    if not permissions.may_manage(actor, booking):
         raise PermissionDenied(_("You may not change bookings of this association."))
     date_rows = Occurrence.objects.filter(booking_id=booking.pk, recurrence_id=occurrence.recurrence_id)
     target = _move_target(occurrence, room, date_rows)
@@ -639,21 +641,6 @@ ATTENDANCE_PER_CAPACITY = 10
 ATTENDANCE_MAX = 100_000
 
 
-def may_record_attendance(user, booking: Booking) -> bool:
-    """Members and admins of a host association (the booking's own and accepted co-hosts), coordinators."""
-    if is_coordinator(user):
-        return True
-    if not user.is_authenticated:
-        return False
-    accepted = CoHost.objects.filter(booking=booking, status=CoHost.Status.ACCEPTED)
-    hosts = [booking.association_id, *accepted.values_list("association_id", flat=True)]
-    return (
-        Association.objects.filter(pk__in=hosts, memberships__user=user)
-        .exclude(status=Association.Status.REMOVED)
-        .exists()
-    )
-
-
 def attendance_limit(rows: Sequence[Occurrence]) -> int:
     room_ids = [o.room_id for o in rows if o.room_id is not None]
     capacity = sum(Room.objects.filter(pk__in=room_ids).values_list("capacity", flat=True)) if room_ids else 0
@@ -678,7 +665,7 @@ def attendance_record(
     field_name: str = "participants",
 ) -> Occurrence:
     """Record the visits of the date of `booking` that starts (or was generated) at `start`."""
-    if not may_record_attendance(actor, booking):
+    if not permissions.may_record_attendance(actor, booking):
         raise PermissionDenied(_("Only the host associations and coordinators record attendance."))
     rows = _attendance_rows(booking, start, "occurrence")
     occurrence = rows[0]

@@ -39,6 +39,7 @@ from .forms import (
     add_service_errors,
 )
 from .models import Booking, CoHost, Occurrence, Status
+from .permissions import BookingAccess, booking_access
 from .recurrence import expand, local_day_bounds
 from .room_week import Entry, build_week, monday_of
 from .series import (
@@ -81,27 +82,13 @@ def _load_booking(pk: int) -> Booking:
     )
 
 
-class Access:
-    """What the signed-in user may do with one booking."""
-
-    def __init__(self, user, booking: Booking):
-        mine, admin_of = _my_association_ids(user)
-        coordinator = is_coordinator(user)
-        cohost_ids = {c.association_id for c in booking.cohosts.all()}
-        self.view = coordinator or booking.association_id in mine or bool(cohost_ids & mine)
-        self.manage = coordinator or (booking.association_id in mine and booking.association.is_approved)
-        self.answer_for = [c for c in booking.cohosts.all() if coordinator or c.association_id in admin_of]
-        # Accepted co-hosts may edit the event's public details (series.may_edit_details).
-        accepted = {c.association_id for c in booking.cohosts.all() if c.status == CoHost.Status.ACCEPTED}
-        self.edit_details = self.manage or bool(accepted & mine)
-
-
-def _get_booking_for(request, pk: int, *, manage: bool = False) -> tuple[Booking, Access]:
+def _get_booking_for(request, pk: int, *, need: str = "view") -> tuple[Booking, BookingAccess]:
+    """The booking and what the user may do with it: 404 for who may not see it, 403 short of `need`."""
     booking = _load_booking(pk)
-    access = Access(request.user, booking)
+    access = booking_access(request.user, booking)
     if not access.view:
         raise Http404
-    if manage and not access.manage:
+    if not getattr(access, need):
         raise PermissionDenied
     return booking, access
 
@@ -324,7 +311,7 @@ def _skipped_dates(booking: Booking, tz) -> list[datetime]:
 @login_required
 def booking_detail(request, pk: int):
     booking = _load_booking(pk)
-    access = Access(request.user, booking)
+    access = booking_access(request.user, booking)
     occurrences = _one_row_per_date(booking)
     if not access.view:
         if booking.is_public and booking.status == Status.CONFIRMED:
@@ -336,7 +323,7 @@ def booking_detail(request, pk: int):
         raise Http404
     tz = _tz(booking)
     now = timezone.now()
-    may_record = services.may_record_attendance(request.user, booking)
+    may_record = access.record_attendance
     dates = [
         {
             "occurrence": o,
@@ -361,8 +348,9 @@ def booking_detail(request, pk: int):
         "tz": tz,
         "series_words": plain_rrule.describe(booking.rrule, first_local),
         "has_future": any(d["future"] and d["active"] for d in dates),
+        "future_count": sum(1 for d in dates if d["future"] and d["active"]),
         "skipped": _skipped_dates(booking, tz) if access.manage else [],
-        "invite_form": CoHostInviteForm(booking=booking) if access.manage else None,
+        "invite_form": CoHostInviteForm(booking=booking) if access.invite_cohosts else None,
         "rooms": _rooms_of(booking),
     }
     return render(request, "booking/booking_detail.html", context)
@@ -371,9 +359,7 @@ def booking_detail(request, pk: int):
 @login_required
 def booking_details_edit(request, pk: int):
     """The event's public details, for the host and for accepted co-hosts alike."""
-    booking, access = _get_booking_for(request, pk)
-    if not access.edit_details:
-        raise PermissionDenied
+    booking, _access = _get_booking_for(request, pk, need="edit_details")
     initial = {name: getattr(booking, name) for name in PUBLIC_DETAIL_FIELDS}
     initial["category"] = booking.category_id
     form = EventDetailsForm(request.POST or None, initial=initial)
@@ -394,7 +380,7 @@ def booking_details_edit(request, pk: int):
 @login_required
 @require_POST
 def booking_cohost_invite(request, pk: int):
-    booking, _access = _get_booking_for(request, pk, manage=True)
+    booking, _access = _get_booking_for(request, pk, need="invite_cohosts")
     form = CoHostInviteForm(request.POST, booking=booking)
     if not form.is_valid():
         for error in form.errors.get("cohosts", []):
@@ -418,7 +404,7 @@ def booking_cohost_invite(request, pk: int):
 @login_required
 @require_POST
 def booking_cancel(request, pk: int):
-    booking, _access = _get_booking_for(request, pk, manage=True)
+    booking, _access = _get_booking_for(request, pk, need="manage")
     form = CancelForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.non_field_errors()) or _("Choose what to cancel."))
@@ -453,7 +439,7 @@ def booking_cancel(request, pk: int):
 
 @login_required
 def occurrence_move(request, pk: int, occurrence_id: int):
-    booking, _access = _get_booking_for(request, pk, manage=True)
+    booking, _access = _get_booking_for(request, pk, need="manage")
     occurrence = get_object_or_404(Occurrence, pk=occurrence_id, booking=booking, status__in=ACTIVE)
     if booking.room_id is None:
         raise Http404
@@ -570,7 +556,7 @@ def _pattern_initial(booking: Booking) -> dict:
 
 @login_required
 def booking_edit(request, pk: int):
-    booking, _access = _get_booking_for(request, pk, manage=True)
+    booking, _access = _get_booking_for(request, pk, need="manage")
     if booking.room_id is None:
         raise Http404
     initial = {

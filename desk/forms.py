@@ -5,8 +5,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association
-from associations.permissions import bookable_associations
 from booking.models import Occurrence, Status
+from booking.permissions import bookable_associations
 from booking.recurrence import localize
 from tupa.text import validate_multi_line, validate_single_line
 from venues.models import Room, Venue

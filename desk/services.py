@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from associations.models import Association
-from associations.permissions import can_book_for, is_coordinator
+from associations.permissions import is_coordinator
+from booking import permissions
 from booking.models import Booking, Occurrence, Status
 from booking.recurrence import Slot, localize
 from booking.rules import rule_violations
@@ -355,12 +356,14 @@ def proposal_create(
 
 
 def may_answer(user, proposal: Proposal) -> bool:
-    return can_book_for(user, proposal.booking.association)
+    return permissions.may_accept_proposal(user, proposal.booking)
 
 
 def _open_proposal(actor, proposal: Proposal) -> Proposal:
     if not may_answer(actor, proposal):
-        raise PermissionDenied(_("Only the association's members answer this proposal."))
+        raise PermissionDenied(
+            _("Only an admin of the association, or whoever made the booking, may do this.")
+        )
     proposal = (
         Proposal.objects.select_for_update().select_related("booking", "room__venue").get(pk=proposal.pk)
     )
@@ -548,7 +551,7 @@ def waitlist_join(
     *, actor, association: Association, room: Room, start: datetime, end: datetime, title: str
 ) -> WaitlistEntry:
     """Queue for a taken slot; a free one should simply be booked."""
-    if not can_book_for(actor, association):
+    if not permissions.may_book_for(actor, association):
         raise PermissionDenied(_("You may not book for this association."))
     if end <= start:
         raise ValidationError({"end": [_("The end must be after the start.")]})
@@ -636,7 +639,7 @@ def offer_freed_slots(*, room: Room, start: datetime, end: datetime, now: dateti
 
 
 def _own_entry(actor, entry: WaitlistEntry) -> WaitlistEntry:
-    if not (entry.user_id == actor.pk or can_book_for(actor, entry.association)):
+    if not (entry.user_id == actor.pk or permissions.may_book_for(actor, entry.association)):
         raise PermissionDenied(_("This is not your association's waitlist entry."))
     return (
         WaitlistEntry.objects.select_for_update()

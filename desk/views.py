@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from associations.permissions import is_coordinator
+from booking import permissions
 from booking.models import Booking, Occurrence, Status
 from booking.rules import fmt
 from booking.services import BookingConflict, booking_decline
@@ -227,7 +228,8 @@ def _get_proposal(request, pk: int) -> Proposal:
     proposal = get_object_or_404(
         Proposal.objects.select_related("booking__association", "booking__room__venue", "room__venue"), pk=pk
     )
-    if not (services.may_answer(request.user, proposal) or is_coordinator(request.user)):
+    # Every member sees what was proposed; may_answer (admin or the booking's maker) answers.
+    if not permissions.may_view(request.user, proposal.booking):
         raise PermissionDenied
     return proposal
 

@@ -19,8 +19,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from associations.models import Association
-from associations.permissions import can_book_for, is_coordinator
+from associations.permissions import is_coordinator
 from booking.models import Audience, Category
+from booking.permissions import may_book_for
 from tupa.fields import AwareDateTimeField
 from tupa.ratelimits import WriteRateThrottle
 from venues.models import Room, Venue
@@ -307,7 +308,7 @@ class ApplicationsView(APIView):
         season = _load(pk)
         if not is_coordinator(request.user):
             association = _association_in(request.data)
-            if association is None or not can_book_for(request.user, association):
+            if association is None or not may_book_for(request.user, association):
                 raise PermissionDenied(_("You may not apply for this association."))
         data = ApplicationInput(data=request.data)
         data.is_valid(raise_exception=True)

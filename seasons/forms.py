@@ -5,8 +5,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from associations.permissions import bookable_associations
 from booking.models import Audience
+from booking.permissions import bookable_associations
 from desk.forms import SafeModelChoiceField, in_zone
 from venues.models import Room, Venue
 

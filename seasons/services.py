@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from associations.models import Association
-from associations.permissions import can_book_for, is_coordinator
+from associations.permissions import is_coordinator
 from booking import services as booking_services
 from booking.models import Audience, Category
+from booking.permissions import may_book_for
 from booking.recurrence import localize
 from venues.models import Room, Venue
 
@@ -120,7 +121,7 @@ def season_create(
 
 
 def _check_may_apply(actor, association: Association) -> None:
-    if not can_book_for(actor, association):
+    if not may_book_for(actor, association):
         raise PermissionDenied(_("You may not apply for this association."))
 
 

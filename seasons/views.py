@@ -10,7 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from associations.permissions import bookable_associations, can_book_for, is_coordinator
+from associations.permissions import is_coordinator
+from booking.permissions import bookable_associations, may_book_for
 from tupa import csvsafe
 from venues.models import OpeningHours
 
@@ -174,7 +175,7 @@ def _own_application(request, pk: int) -> Application:
     application = get_object_or_404(
         Application.objects.select_related("season__venue", "association").prefetch_related("wishes"), pk=pk
     )
-    if not can_book_for(request.user, application.association):
+    if not may_book_for(request.user, application.association):
         raise PermissionDenied
     return application
 

@@ -35,9 +35,9 @@ def test_it_registers_a_pending_association_with_the_registrant_as_admin(
 
 
 def test_a_pending_association_cannot_book(users, registrant, pending):
-    from associations.permissions import can_book_for
+    from booking.permissions import may_book_for
 
-    assert not can_book_for(registrant, pending)
+    assert not may_book_for(registrant, pending)
 
 
 def test_it_shows_the_form(client, users):

@@ -227,6 +227,12 @@ def test_the_host_invites_another_association_later(
 
     MembershipFactory(association=village, role="admin", user__email="kyla@example.org")
     client.force_login(users.member)
+    # A plain member does not invite in the association's name (booking/permissions.py).
+    assert (
+        f'action="/bookings/{booking.pk}/cohosts/"'
+        not in client.get(f"/bookings/{booking.pk}/").content.decode()
+    )
+    client.force_login(users.admin)
     page = client.get(f"/bookings/{booking.pk}/").content.decode()
     assert f'action="/bookings/{booking.pk}/cohosts/"' in page
     mail.outbox.clear()
@@ -238,7 +244,7 @@ def test_the_host_invites_another_association_later(
     # Inviting again changes nothing and sends nothing.
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert cohost_invite(actor=users.member, booking=booking, associations=[village]) == []
+        assert cohost_invite(actor=users.admin, booking=booking, associations=[village]) == []
     assert mail.outbox == []
 
 

@@ -71,7 +71,12 @@ def test_the_association_accepts_and_the_date_moves_and_is_confirmed(
 ):
     first, _second = rivals
     proposal = _propose(users, first, room, at(11, 9), at(11, 12), message="Sali vapaa.")
-    client = login(users.member)
+    # A plain member sees the proposal; the booking's maker (here the admin) answers it.
+    page = login(users.member).get(f"/proposals/{proposal.pk}/")
+    assert page.status_code == 200 and not page.context["may_answer"]
+    assert login(users.member).post(f"/proposals/{proposal.pk}/accept/").status_code == 403
+    assert first.occurrences.get().status == Status.PENDING
+    client = login(users.admin)
     page = client.get(f"/proposals/{proposal.pk}/")
     assert page.status_code == 200 and page.context["may_answer"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -87,8 +92,8 @@ def test_the_association_accepts_and_the_date_moves_and_is_confirmed(
     first.refresh_from_db()
     assert first.room == room and first.status == Status.CONFIRMED and first.start == at(11, 9)
     proposal.refresh_from_db()
-    assert proposal.status == Proposal.Status.ACCEPTED and proposal.answered_by == users.member
-    assert AuditEntry.objects.filter(action="proposal.accepted", actor=users.member).exists()
+    assert proposal.status == Proposal.Status.ACCEPTED and proposal.answered_by == users.admin
+    assert AuditEntry.objects.filter(action="proposal.accepted", actor=users.admin).exists()
 
 
 def test_accepting_rechecks_conflicts(login, users, rivals, room):
