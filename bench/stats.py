@@ -116,13 +116,11 @@ def generate(years: int) -> None:
     bookings = Booking.objects.bulk_create(bookings, batch_size=2000)
     Occurrence.objects.bulk_create(
         (
-            Occurrence(
+            Occurrence.for_date(
                 booking=b,
                 room=room,
                 start=start,
                 end=end,
-                block_end=end,
-                recurrence_id=start,
                 status=status,
                 attendance=attendance,
                 unused=rng.random() < 0.02,

@@ -18,6 +18,7 @@ from django.utils import timezone
 from venues.models import Room
 
 from .models import Occurrence, Status
+from .overlap import Span, collides
 from .recurrence import Slot, localize
 from .rules import RoomRules, rule_violations
 from .services import room_rules
@@ -52,7 +53,7 @@ class Alternatives:
         return bool(self.same_room or self.other_rooms)
 
 
-Busy = tuple[datetime, datetime]  # start and block_end (end plus turnaround) of a taken date
+Busy = Span  # start and block_end (end plus turnaround) of a taken date
 
 
 def shift_slots(slots: Sequence[Slot], shift: timedelta, tz: ZoneInfo) -> list[Slot]:
@@ -66,7 +67,7 @@ def shift_slots(slots: Sequence[Slot], shift: timedelta, tz: ZoneInfo) -> list[S
 
 
 def is_free(slots: Sequence[Slot], busy: Sequence[Busy], buffer: timedelta) -> bool:
-    return not any(s.start < block_end and start < s.end + buffer for s in slots for start, block_end in busy)
+    return not any(collides(s.start, s.end, buffer, busy) for s in slots)
 
 
 def candidate_shifts(slots: Sequence[Slot], tz: ZoneInfo, step: timedelta = STEP, span: timedelta = SPAN):

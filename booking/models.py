@@ -1,4 +1,8 @@
-from datetime import timedelta
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Protocol
 
 from django.conf import settings
 from django.contrib.postgres.fields import RangeOperators
@@ -12,11 +16,25 @@ from associations.models import Association
 from venues.models import Room
 
 from .constraints import PostgresCheckConstraint, PostgresExclusionConstraint
+from .overlap import block_end
 
 # No date lasts longer: longer than any room allows (Room.max_booking_minutes, 12 h by default)
 # or an off-site multi-day event needs. Range reads rely on it: a date overlapping [a, b)
 # starts after a - MAX_DATE_LENGTH, which bounds the scan of the start index from below.
 MAX_DATE_LENGTH = timedelta(days=31)
+
+
+def buffer_of(room: Room | None) -> timedelta:
+    """The turnaround a room keeps free after each booking; none for an event held elsewhere."""
+    return room.buffer if room is not None else timedelta(0)
+
+
+class _Span(Protocol):
+    # booking.recurrence.Slot, or anything else with a start and an end.
+    @property
+    def start(self) -> datetime: ...
+    @property
+    def end(self) -> datetime: ...
 
 
 class TsTzRange(Func):
@@ -170,6 +188,42 @@ class Occurrence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.booking.title} {self.start:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def for_date(
+        cls,
+        *,
+        booking: Booking,
+        room: Room | None,
+        start: datetime,
+        end: datetime,
+        status: str,
+        recurrence_id: datetime | None = None,
+        **more,
+    ) -> Occurrence:
+        """An unsaved row for one date in one room, block_end included: every caller builds
+        date rows here (services, series, seed_demo), so the buffer rule lives in one place."""
+        return cls(
+            booking=booking,
+            room=room,
+            start=start,
+            end=end,
+            block_end=block_end(end, buffer_of(room)),
+            recurrence_id=recurrence_id or start,
+            status=status,
+            **more,
+        )
+
+    @classmethod
+    def for_dates(
+        cls, *, booking: Booking, slots: Iterable[_Span], rooms: Sequence[Room | None], status: str
+    ) -> list[Occurrence]:
+        """A row for every date in every room (a multi-room event is a row per room)."""
+        return [
+            cls.for_date(booking=booking, room=room, start=s.start, end=s.end, status=status)
+            for s in slots
+            for room in rooms
+        ]
 
 
 class CoHost(models.Model):

@@ -254,11 +254,6 @@ def expand(
     return slots
 
 
-def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
-    """Half-open ranges: back-to-back does not overlap."""
-    return a_start < b_end and b_start < a_end
-
-
 def local_day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     """The UTC instants where a local calendar day starts and ends (23 or 25 h on DST days)."""
     start = localize(datetime.combine(day, time.min), tz)

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from .recurrence import Slot, localize, overlaps
+from .overlap import overlaps
+from .recurrence import Slot, localize
 from .rules import RoomRules, within_opening_hours
 
 DEFAULT_HOURS = (8, 22)

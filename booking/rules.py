@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
-from .recurrence import Slot, localize, overlaps
+from .overlap import overlaps
+from .recurrence import Slot, localize
 
 
 @dataclass(frozen=True)

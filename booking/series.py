@@ -206,17 +206,7 @@ def _rematerialise(actor, booking: Booking, start: datetime, end: datetime, rrul
 
     status, reason = services.initial_status(rooms, booking.association, slots)
     created = Occurrence.objects.bulk_create(
-        Occurrence(
-            booking=booking,
-            room=each,
-            start=s.start,
-            end=s.end,
-            block_end=s.end + each.buffer,
-            recurrence_id=s.start,
-            status=status,
-        )
-        for s in slots
-        for each in rooms
+        Occurrence.for_dates(booking=booking, slots=slots, rooms=rooms, status=status)
     )
     booking.rrule = canonical_rule(rrule, room.venue.tz)
     booking.start, booking.end = slots[0].start, slots[0].end

@@ -24,7 +24,8 @@ from associations.permissions import is_coordinator
 from venues.models import Room
 
 from . import notifications, permissions
-from .models import MAX_DATE_LENGTH, AuditEntry, Booking, Category, CoHost, Occurrence, Status
+from .models import MAX_DATE_LENGTH, AuditEntry, Booking, Category, CoHost, Occurrence, Status, buffer_of
+from .overlap import block_end, collides, overlaps
 from .recurrence import RecurrenceError, Slot, canonical_rule, expand
 from .rules import ClosedSpan, Hours, RoomRules, rule_violations
 
@@ -107,7 +108,7 @@ def find_conflicts(
     conflicts = []
     for slot in slots:
         for row in rows:
-            if slot.start < row.block_end and row.start < slot.end + buffer:
+            if collides(slot.start, slot.end, buffer, [(row.start, row.block_end)]):
                 conflicts.append(
                     Conflict(
                         start=row.start,
@@ -324,17 +325,7 @@ def booking_create(
                 **details,
             )
             Occurrence.objects.bulk_create(
-                Occurrence(
-                    booking=booking,
-                    room=r,
-                    start=s.start,
-                    end=s.end,
-                    block_end=s.end + (r.buffer if r is not None else timedelta(0)),
-                    recurrence_id=s.start,
-                    status=status,
-                )
-                for s in slots
-                for r in (rooms or [None])
+                Occurrence.for_dates(booking=booking, slots=slots, rooms=rooms or [None], status=status)
             )
             CoHost.objects.bulk_create(CoHost(booking=booking, association=c) for c in cohosts)
             audit(
@@ -607,18 +598,14 @@ def occurrence_move(
                 if conflicts:
                     raise BookingConflict(conflicts)
             now = timezone.now()
-            for room in rooms:
+            for room in rooms or [None]:
                 date_rows.filter(room=room).update(
-                    start=start, end=end, block_end=end + room.buffer, updated_at=now
-                )
-            if not rooms:
-                date_rows.filter(room__isnull=True).update(
-                    start=start, end=end, block_end=end, updated_at=now
+                    start=start, end=end, block_end=block_end(end, buffer_of(room)), updated_at=now
                 )
             own_room = next((r for r in rooms if r.pk == occurrence.room_id), None)
             occurrence.start = start
             occurrence.end = end
-            occurrence.block_end = end + (own_room.buffer if own_room else timedelta(0))
+            occurrence.block_end = block_end(end, buffer_of(own_room))
             occurrence.updated_at = now
             Booking.objects.filter(pk=booking.pk).update(
                 sequence=booking.sequence + 1, updated_at=timezone.now()
@@ -719,12 +706,12 @@ def _move_to_room(actor, booking: Booking, occurrence: Occurrence, room: Room, s
                 room=target,
                 start=start,
                 end=end,
-                block_end=end + target.buffer,
+                block_end=block_end(end, target.buffer),
                 status=status,
                 updated_at=now,
             )
             occurrence.room, occurrence.status = target, status
-            occurrence.start, occurrence.end, occurrence.block_end = start, end, end + target.buffer
+            occurrence.start, occurrence.end, occurrence.block_end = start, end, block_end(end, target.buffer)
             if not booking.occurrences.exclude(room=target).exists():
                 booking.room = target  # a one-off booking now lives in the new room
                 booking.save(update_fields=["room", "updated_at"])
@@ -750,3 +737,61 @@ def _move_to_room(actor, booking: Booking, occurrence: Occurrence, room: Room, s
             raise
         raise BookingConflict(_conflicts_in([room], slots, exclude_date=this_date)) from None
     return occurrence
+
+
+def buffer_collisions(room: Room, buffer_minutes: int, *, now: datetime | None = None) -> list[Conflict]:
+    """The confirmed dates not yet over that would overlap the next one if the room kept
+    `buffer_minutes` of turnaround. One query; nothing is changed."""
+    now = now or timezone.now()
+    buffer = timedelta(minutes=buffer_minutes)
+    rows = list(
+        Occurrence.objects.filter(room=room, status=Status.CONFIRMED, block_end__gt=now)
+        .select_related("booking")
+        .order_by("start", "pk")
+    )
+
+    def held_until(o: Occurrence) -> datetime:
+        # Dates already over keep the buffer they were booked with (see room_set_buffer).
+        return block_end(o.end, buffer) if o.end > now else o.block_end
+
+    collisions = []
+    for i, a in enumerate(rows):
+        for b in rows[i + 1 :]:
+            if b.start >= held_until(a):
+                break  # sorted by start: no later row can meet a
+            if overlaps(a.start, held_until(a), b.start, held_until(b)):
+                collisions.append(
+                    Conflict(
+                        start=b.start,
+                        end=b.end,
+                        room_id=room.pk,
+                        title=b.booking.title if b.booking.is_public else None,
+                        requested_start=a.start,
+                        requested_end=a.end,
+                    )
+                )
+    return collisions
+
+
+def room_set_buffer(*, actor, room: Room, buffer_minutes: int) -> int:
+    """Give a room a new turnaround buffer and recompute block_end of its dates not yet over.
+
+    Raises BookingConflict with the dates that would then overlap (nothing is saved), so
+    neither the exclusion constraint nor find_conflicts is left with the old buffer.
+    Dates already over keep theirs: history is not rewritten. Returns the rows recomputed.
+    """
+    with transaction.atomic():
+        room = _lock_room(room)
+        now = timezone.now()
+        collisions = buffer_collisions(room, buffer_minutes, now=now)
+        if collisions:
+            raise BookingConflict(collisions)
+        old = room.buffer_minutes
+        room.buffer_minutes = buffer_minutes
+        room.save(update_fields=["buffer_minutes"])
+        rows = list(Occurrence.objects.filter(room=room, end__gt=now).only("pk", "end", "block_end"))
+        for o in rows:
+            o.block_end = block_end(o.end, room.buffer)
+        Occurrence.objects.bulk_update(rows, ["block_end"], batch_size=500)
+        audit(actor, "room.buffer_set", room=room.pk, old=old, new=buffer_minutes, dates=len(rows))
+    return len(rows)

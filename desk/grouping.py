@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
+from booking.overlap import collides, overlaps
+
 T = TypeVar("T")
 
 
@@ -35,7 +37,7 @@ def conflict_sets(items: Iterable[T], span: Callable[[T], Span]) -> list[list[T]
         current_end: datetime | None = None
         current_start: datetime | None = None
         for s, _index, item in rows:
-            if current and current_end is not None and s.start < current_end:
+            if current and current_end is not None and overlaps(s.start, s.end, current_start, current_end):
                 current.append(item)
                 current_end = max(current_end, s.end)
                 continue
@@ -52,10 +54,6 @@ def season_bounds(day: date) -> tuple[date, date]:
     """The activity season (August to July) that contains the day: [first day, first day of the next)."""
     year = day.year if day.month >= 8 else day.year - 1
     return date(year, 8, 1), date(year + 1, 8, 1)
-
-
-def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
-    return a_start < b_end and b_start < a_end
 
 
 def candidate_starts(start: datetime, *, step: timedelta, reach: timedelta) -> list[datetime]:
@@ -79,7 +77,7 @@ def first_free(
     """The first candidate start whose slot (plus buffer) meets no busy span and passes the room's rules."""
     for start in candidates:
         end = start + length
-        if any(overlaps(start, end + buffer, b_start, b_end) for b_start, b_end in busy):
+        if collides(start, end, buffer, busy):
             continue
         if is_allowed(start, end):
             return start

@@ -23,6 +23,7 @@ from associations.models import Association
 from associations.permissions import is_coordinator
 from booking import permissions
 from booking.models import Booking, Occurrence, Status
+from booking.overlap import block_end, collides, overlaps
 from booking.recurrence import Slot, localize
 from booking.rules import rule_violations
 from booking.services import (
@@ -38,7 +39,7 @@ from booking.services import (
 from venues.models import Closure, Room, Venue
 
 from . import notifications
-from .grouping import candidate_starts, first_free, overlaps
+from .grouping import candidate_starts, first_free
 from .models import Proposal, WaitlistEntry
 
 OFFER_HOURS = 24
@@ -384,7 +385,7 @@ def proposal_accept(*, actor, proposal: Proposal) -> list[Occurrence]:
         slots = moved_slots(targets, room, proposal.start, proposal.end)
         _check_slots(room, slots)
         for o, s in zip(targets, slots, strict=True):
-            o.room, o.start, o.end, o.block_end = room, s.start, s.end, s.end + room.buffer
+            o.room, o.start, o.end, o.block_end = room, s.start, s.end, block_end(s.end, room.buffer)
         Occurrence.objects.bulk_update(targets, ["room", "start", "end", "block_end"])
         if (
             booking.room_id != room.pk
@@ -467,7 +468,7 @@ def _free_rooms(venue: Venue, closed: Room | None, hits: Sequence[Occurrence], n
         )
         rules = room_rules(other, lo, hi)
         for o in hits:
-            if any(overlaps(o.start, o.end + other.buffer, s, e) for s, e in busy):
+            if collides(o.start, o.end, other.buffer, busy):
                 continue
             if not rule_violations([Slot(o.start, o.end)], rules, now):
                 result[o.pk].append(other)
@@ -611,7 +612,7 @@ def offer_freed_slots(*, room: Room, start: datetime, end: datetime, now: dateti
             ).values_list("start", "block_end")
         )
         for entry in waiting:
-            if any(overlaps(entry.start, entry.end + room.buffer, s, e) for s, e in busy):
+            if collides(entry.start, entry.end, room.buffer, busy):
                 continue
             if any(overlaps(entry.start, entry.end, s, e) for s, e in held):
                 continue

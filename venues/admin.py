@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
 from .models import Closure, OpeningHours, Room, Venue
 
@@ -32,33 +31,8 @@ class VenueAdmin(admin.ModelAdmin):
     inlines = [RoomInline, OpeningHoursInline, ClosureInline]
 
 
-@admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
-    list_display = ["name", "venue", "capacity", "requires_approval", "buffer_minutes", "is_active"]
-    list_filter = ["venue", "requires_approval", "is_active", "step_free_access", "hearing_loop"]
-    search_fields = ["name", "venue__name"]
-    list_select_related = ["venue"]
-    prepopulated_fields = {"slug": ["name"]}
-    fieldsets = [
-        (None, {"fields": ["venue", "name", "slug", "description", "capacity", "equipment", "is_active"]}),
-        (
-            _("Accessibility"),
-            {"fields": ["step_free_access", "hearing_loop", "accessible_toilet", "accessibility_notes"]},
-        ),
-        (
-            _("Booking rules"),
-            {
-                "fields": [
-                    "requires_approval",
-                    "buffer_minutes",
-                    "min_booking_minutes",
-                    "max_booking_minutes",
-                    "booking_horizon_days",
-                    "weekly_hours_limit",
-                ]
-            },
-        ),
-    ]
+# RoomAdmin is registered in booking/admin.py: changing a room's buffer recomputes its
+# bookings' dates there (booking.services.room_set_buffer), and venues sits below booking.
 
 
 @admin.register(OpeningHours)

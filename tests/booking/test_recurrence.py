@@ -8,7 +8,8 @@ from dateutil.rrule import WEEKLY, rrule
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from booking.recurrence import RecurrenceError, expand, local_day_bounds, localize, overlaps
+from booking.overlap import overlaps
+from booking.recurrence import RecurrenceError, expand, local_day_bounds, localize
 
 HEL = ZoneInfo("Europe/Helsinki")
 

@@ -259,16 +259,7 @@ class Command(BaseCommand):
             **extra,
         )
         Occurrence.objects.bulk_create(
-            Occurrence(
-                booking=booking,
-                room=room,
-                start=s.start,
-                end=s.end,
-                block_end=s.end + room.buffer,
-                recurrence_id=s.start,
-                status=status,
-            )
-            for s in slots
+            Occurrence.for_dates(booking=booking, slots=slots, rooms=[room], status=status)
         )
         return booking
 
@@ -495,13 +486,11 @@ class Command(BaseCommand):
         Booking.objects.bulk_create(bookings, batch_size=500)
         Occurrence.objects.bulk_create(
             (
-                Occurrence(
+                Occurrence.for_date(
                     booking=booking,
                     room=room,
                     start=start,
                     end=finish,
-                    block_end=finish + room.buffer,
-                    recurrence_id=start,
                     status=Status.CONFIRMED,
                     attendance=rng.randint(3, room.capacity),
                 )
@@ -528,13 +517,11 @@ class Command(BaseCommand):
             audience=random.choice(["everyone", "seniors", "adults", "children", "youth"]),
         )
         Occurrence.objects.bulk_create(
-            Occurrence(
+            Occurrence.for_date(
                 booking=booking,
                 room=room,
                 start=s.start,
                 end=s.end,
-                block_end=s.end + room.buffer,
-                recurrence_id=s.start,
                 status=Status.CONFIRMED,
                 attendance=random.randint(3, room.capacity),
             )
