@@ -1,14 +1,8 @@
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import privacy, services
+from . import services
 from .models import Association, Invitation, Membership
 
 
@@ -37,31 +31,6 @@ class AssociationAdmin(admin.ModelAdmin):
             except (PermissionDenied, ValidationError) as error:
                 self.message_user(request, f"{association}: {error}", messages.ERROR)
 
-    # Deleting an association erases it instead (associations.privacy): the row stays for the
-    # bookings, co-hostings and statistics that point at it, so nothing is ever PROTECTed.
-    def get_deleted_objects(self, objs, request):
-        erased = [
-            gettext(
-                "%(name)s: name and contact details erased, members removed, coming dates "
-                "cancelled; bookings and statistics kept"
-            )
-            % {"name": association.name}
-            for association in objs
-        ]
-        return erased, {}, set(), []
-
-    def log_deletions(self, request, queryset):
-        # Nothing is deleted; the erasure writes its own audit entry.
-        return []
-
-    def delete_model(self, request, obj):
-        if obj.status != Association.Status.REMOVED:
-            privacy.erase_association(obj, actor=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for association in queryset.exclude(status=Association.Status.REMOVED):
-            privacy.erase_association(association, actor=request.user)
-
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
@@ -78,37 +47,3 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email", "association__name"]
     list_select_related = ["association"]
     readonly_fields = ["token", "invited_by", "created_at", "accepted_at", "accepted_by"]
-
-
-User = get_user_model()
-admin.site.unregister(User)
-
-
-@admin.register(User)
-class ErasingUserAdmin(UserAdmin):
-    """Deleting a user goes through privacy.erase_user: its checks, and the audit trail scrubbed."""
-
-    def delete_view(self, request, object_id, extra_context=None):
-        user = self.get_object(request, unquote(object_id))
-        problems = privacy.erase_user_problems(user) if user is not None else []
-        if problems:
-            self.message_user(request, " ".join(problems), messages.ERROR)
-            return redirect(reverse("admin:auth_user_change", args=[user.pk]))
-        return super().delete_view(request, object_id, extra_context)
-
-    def get_deleted_objects(self, objs, request):
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        # The bulk action has no place for a refusal but the "protected" list: name it there.
-        protected = list(protected) + [p for user in objs for p in privacy.erase_user_problems(user)]
-        return deleted, counts, perms_needed, protected
-
-    def log_deletions(self, request, queryset):
-        # The history entry must not keep the username the erasure removes.
-        return []
-
-    def delete_model(self, request, obj):
-        privacy.erase_user(obj, actor=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for user in queryset:
-            privacy.erase_user(user, actor=request.user)

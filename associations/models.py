@@ -16,7 +16,7 @@ class Association(models.Model):
         PENDING = "pending", _("waiting for approval")
         APPROVED = "approved", _("approved")
         REJECTED = "rejected", _("rejected")
-        # Erased on request (associations.privacy): kept for the house's history, shown nowhere.
+        # Erased on request (operations.privacy): kept for the house's history, shown nowhere.
         REMOVED = "removed", _("removed")
 
     name = models.CharField(_("name"), max_length=200, unique=True)

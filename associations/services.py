@@ -14,14 +14,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from booking.models import AuditEntry
+from audit.services import audit
 
 from . import emails, permissions
 from .models import Association, Invitation, Membership
-
-
-def _audit(*, actor, action: str, association: Association, message: str = "", **data) -> None:
-    AuditEntry.objects.create(actor=actor, action=action, association=association, message=message, data=data)
 
 
 def _unique_slug(name: str) -> str:
@@ -59,7 +55,7 @@ def association_register(
     association.full_clean()
     association.save()
     Membership.objects.create(user=user, association=association, role=Membership.Role.ADMIN)
-    _audit(actor=user, action="association.registered", association=association)
+    audit(user, "association.registered", association=association)
     coordinator_emails = list(
         get_user_model()
         .objects.filter(is_staff=True, is_active=True)
@@ -82,7 +78,7 @@ def _decide(*, actor, association: Association, status: str, reason: str) -> Ass
     association.decided_by = actor
     association.decided_at = timezone.now()
     association.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
-    _audit(actor=actor, action=f"association.{status}", association=association, message=reason)
+    audit(actor, f"association.{status}", association=association, message=reason)
     transaction.on_commit(lambda: emails.send_decision(association), robust=True)
     return association
 
@@ -126,7 +122,7 @@ def membership_invite(
     # A new invitation replaces an open one: the old link stops working, the new one gets a fresh expiry.
     Invitation.objects.filter(association=association, email__iexact=email, accepted_at__isnull=True).delete()
     invitation = Invitation.objects.create(association=association, email=email, role=role, invited_by=actor)
-    _audit(actor=actor, action="membership.invited", association=association, message=email, role=role)
+    audit(actor, "membership.invited", association=association, message=email, role=role)
     transaction.on_commit(lambda: emails.send_invitation(invitation), robust=True)
     return invitation
 
@@ -150,9 +146,9 @@ def invitation_accept(*, user: AbstractBaseUser, token: str) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    _audit(
-        actor=user,
-        action="membership.joined",
+    audit(
+        user,
+        "membership.joined",
         association=invitation.association,
         message=invitation.email,
         role=membership.role,
@@ -183,7 +179,7 @@ def membership_remove(*, actor: AbstractBaseUser, membership: Membership) -> Non
         )
     username = str(membership.user)
     membership.delete()
-    _audit(actor=actor, action="membership.removed", association=association, message=username)
+    audit(actor, "membership.removed", association=association, message=username)
 
 
 @transaction.atomic
@@ -205,7 +201,7 @@ def admin_transfer(
     Membership.objects.filter(association=association, user=actor, role=Membership.Role.ADMIN).exclude(
         pk=target.pk
     ).update(role=Membership.Role.MEMBER)
-    _audit(actor=actor, action="membership.admin_transferred", association=association, message=str(to_user))
+    audit(actor, "membership.admin_transferred", association=association, message=str(to_user))
     return target
 
 

@@ -21,7 +21,5 @@ urlpatterns = [
     path("coordinator/associations/", views.pending_list, name="pending"),
     path("coordinator/associations/<slug:slug>/approve/", views.association_approve, name="approve"),
     path("coordinator/associations/<slug:slug>/reject/", views.association_reject, name="reject"),
-    path("coordinator/associations/<slug:slug>/erase/", views.association_erase, name="erase"),
     path("my/", views.my_page, name="my"),
-    path("my/delete/", views.account_delete, name="account_delete"),
 ]

@@ -1,23 +1,19 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from desk.notices import notices_for
 
-from . import permissions, privacy, services
+from . import permissions, services
 from .forms import (
-    AccountDeleteForm,
     ApproveForm,
     AssociationForm,
-    EraseAssociationForm,
     InviteForm,
     RejectForm,
 )
@@ -234,52 +230,3 @@ def my_page(request):
         "email_language": dict(settings.LANGUAGES)[language_of(request.user)],
     }
     return render(request, "associations/my.html", context)
-
-
-@login_required
-def account_delete(request):
-    """The volunteer deletes their own account: GET explains, POST with the password erases."""
-    # An empty POST is still a POST: the password's absence must show as an error.
-    form = AccountDeleteForm(request.user, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            privacy.erase_user(request.user, actor=request.user)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            logout(request)
-            messages.success(request, _("Your account and your personal data have been deleted."))
-            return redirect("home")
-    context = {
-        "form": form,
-        "problems": privacy.erase_user_problems(request.user),
-        "memberships": Membership.objects.filter(user=request.user).select_related("association"),
-    }
-    return render(request, "associations/account_delete.html", context, status=400 if form.errors else 200)
-
-
-@login_required
-def association_erase(request, slug: str):
-    """A coordinator erases an association's identifying data; its history stays."""
-    _require_coordinator(request)
-    association = get_object_or_404(Association.objects.exclude(status=Association.Status.REMOVED), slug=slug)
-    form = EraseAssociationForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            summary = privacy.erase_association(association, actor=request.user)
-        except ValidationError as error:
-            messages.error(request, _first_message(error))
-        else:
-            dates = summary["dates_cancelled"]
-            messages.success(
-                request,
-                ngettext(
-                    "%(name)s was erased. %(dates)d coming date was cancelled.",
-                    "%(name)s was erased. %(dates)d coming dates were cancelled.",
-                    dates,
-                )
-                % {"name": association.name, "dates": dates},
-            )
-        return redirect("associations:pending")
-    context = {"association": association, "form": form, "bookings": association.bookings.count()}
-    return render(request, "associations/association_erase.html", context, status=400 if form.errors else 200)

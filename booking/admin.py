@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from venues.models import Room
 
-from .models import AuditEntry, Booking, Category, CoHost, Occurrence
+from .models import Booking, Category, CoHost, Occurrence
 from .services import BookingConflict, buffer_collisions, room_set_buffer
 
 
@@ -51,25 +51,6 @@ class CoHostAdmin(admin.ModelAdmin):
     list_display = ["booking", "association", "status", "invited_at", "responded_at"]
     list_filter = ["status"]
     list_select_related = ["booking", "association"]
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "action", "actor", "association", "booking", "message"]
-    list_filter = ["action"]
-    search_fields = ["action", "message", "association__name", "booking__title"]
-    list_select_related = ["actor", "association", "booking"]
-    date_hierarchy = "created_at"
-
-    # The audit trail is evidence: nobody edits or deletes it, not even superusers.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RoomAdminForm(forms.ModelForm):

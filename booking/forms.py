@@ -19,6 +19,33 @@ from .models import Audience, Category
 from .permissions import bookable_associations
 from .recurrence import localize
 
+
+# Shared by the desk's and the seasons' forms too (they sit above booking).
+def in_zone(value, tz):
+    """Read a wall-clock time typed into a form as the venue's local time, not the browser's or server's."""
+    naive = timezone.make_naive(value, timezone.get_current_timezone()) if timezone.is_aware(value) else value
+    return localize(naive, tz)
+
+
+MAX_PK = 2**63 - 1
+
+
+def valid_pk(value) -> bool:
+    try:
+        return 0 < int(str(value)) <= MAX_PK
+    except ValueError:
+        return False
+
+
+class SafeModelChoiceField(forms.ModelChoiceField):
+    """An id too large for the database column is 'not one of the choices', not a 500."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not valid_pk(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
 

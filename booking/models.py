@@ -253,32 +253,6 @@ class CoHost(models.Model):
         return f"{self.association} ({self.status})"
 
 
-class AuditEntry(models.Model):
-    """Who did what, when: kept when users are deleted (actor set null)."""
-
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    action = models.CharField(max_length=50, db_index=True)
-    booking = models.ForeignKey(
-        Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit"
-    )
-    association = models.ForeignKey(
-        Association, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit"
-    )
-    message = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("audit entry")
-        verbose_name_plural = _("audit trail")
-
-    def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
-
-
 class CalendarChange(models.Model):
     """One logged write to a table the calendar shows; written only by database triggers.
 

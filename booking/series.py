@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from associations.models import Association
+from audit.services import audit
 from venues.models import Room
 
 from . import notifications, permissions, services
@@ -108,8 +109,8 @@ def booking_update_series(
             if new_pattern:
                 changed = _rematerialise(actor, booking, start, end, rrule or "")
             booking.save()
-            services._refresh_status(booking)  # also raises the iCalendar SEQUENCE
-            services.audit(
+            services.refresh_status(booking)  # also raises the iCalendar SEQUENCE
+            audit(
                 actor,
                 "booking.updated",
                 booking=booking,
@@ -124,7 +125,7 @@ def booking_update_series(
             raise
         # Lost a race to another server's insert: answer as the friendly check would have.
         slots = services.expand_or_raise(rrule or "", start, end, booking.room.venue.tz)
-        raise services.BookingConflict(services._conflicts_in(booking_rooms(booking), slots)) from None
+        raise services.BookingConflict(services.conflicts_in(booking_rooms(booking), slots)) from None
     return booking
 
 
@@ -146,7 +147,7 @@ def event_details_update(*, actor, booking: Booking, **details) -> Booking:
             setattr(locked, name, value)
         locked.sequence += 1  # calendar apps update the event only when SEQUENCE rises
         locked.save()
-        services.audit(actor, "booking.details_updated", booking=locked, fields=sorted(details))
+        audit(actor, "booking.details_updated", booking=locked, fields=sorted(details))
         bump_calendar_version_on_commit()
     return locked
 
@@ -167,9 +168,7 @@ def cohost_invite(*, actor, booking: Booking, associations: Iterable[Association
             Booking.objects.filter(pk=booking.pk).update(
                 sequence=F("sequence") + 1, updated_at=timezone.now()
             )
-            services.audit(
-                actor, "cohost.invited", booking=booking, associations=[c.association_id for c in created]
-            )
+            audit(actor, "cohost.invited", booking=booking, associations=[c.association_id for c in created])
             for cohost in created:
                 notifications.after_commit(booking, "cohost_invited", association=cohost.association)
     return created
@@ -185,7 +184,7 @@ def booking_rooms(booking: Booking) -> list[Room]:
 
 def _rematerialise(actor, booking: Booking, start: datetime, end: datetime, rrule: str) -> list[Occurrence]:
     # Every room keeps its part of the event: a multi-room series is re-made in all its rooms.
-    rooms = list(services._lock_rooms(booking_rooms(booking)).values())
+    rooms = list(services.lock_rooms(booking_rooms(booking)).values())
     room = next(r for r in rooms if r.pk == booking.room_id)
     now = timezone.now()
     if start < now:
@@ -194,10 +193,10 @@ def _rematerialise(actor, booking: Booking, start: datetime, end: datetime, rrul
     # The dates not yet started make way for the new pattern (also cancelled ones, so their
     # recurrence ids do not block the new rows); a failed check below rolls this back.
     booking.occurrences.filter(start__gte=now).delete()
-    errors = services._rule_errors(rooms, slots)
+    errors = services.rule_errors(rooms, slots)
     if errors:
         raise ValidationError(errors)
-    conflicts = services._conflicts_in(rooms, slots)
+    conflicts = services.conflicts_in(rooms, slots)
     if conflicts:
         raise services.BookingConflict(conflicts)
     kept = set(booking.occurrences.values_list("recurrence_id", flat=True))

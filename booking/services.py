@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 
 from associations.models import Association
 from associations.permissions import is_coordinator
+from audit.services import audit
 from venues.models import Room
 
 from . import notifications, permissions
-from .models import MAX_DATE_LENGTH, AuditEntry, Booking, Category, CoHost, Occurrence, Status, buffer_of
+from .models import MAX_DATE_LENGTH, Booking, Category, CoHost, Occurrence, Status, buffer_of
 from .overlap import block_end, collides, overlaps
 from .recurrence import RecurrenceError, Slot, canonical_rule, expand
 from .rules import ClosedSpan, Hours, RoomRules, rule_violations
@@ -55,17 +56,6 @@ class BookingResult:
     booking: Booking
     skipped: list[Conflict] = field(default_factory=list)
     closed: list[tuple[Slot, str]] = field(default_factory=list)  # (date, closure reason) left out
-
-
-def audit(actor, action: str, *, booking=None, association=None, message: str = "", **data) -> None:
-    AuditEntry.objects.create(
-        actor=actor if actor and actor.is_authenticated else None,
-        action=action,
-        booking=booking,
-        association=association or (booking.association if booking else None),
-        message=message,
-        data=data,
-    )
 
 
 def room_rules(room: Room, start: datetime, end: datetime) -> RoomRules:
@@ -161,16 +151,17 @@ def _lock_room(room: Room) -> Room:
     return Room.objects.select_for_update().select_related("venue").get(pk=room.pk)
 
 
-def _lock_rooms(rooms: Iterable[Room]) -> dict[int, Room]:
+def lock_rooms(rooms: Iterable[Room]) -> dict[int, Room]:
     # Always in pk order: two requests for the same rooms then queue instead of deadlocking.
     return {r.pk: _lock_room(r) for r in sorted({r.pk: r for r in rooms}.values(), key=lambda r: r.pk)}
 
 
-def _conflicts_in(rooms: Sequence[Room], slots: Sequence[Slot], **kwargs) -> list[Conflict]:
+def conflicts_in(rooms: Sequence[Room], slots: Sequence[Slot], **kwargs) -> list[Conflict]:
+    """find_conflicts in every room of a (multi-room) booking."""
     return [c for r in rooms for c in find_conflicts(r, slots, **kwargs)]
 
 
-def _rule_errors(rooms: Sequence[Room], slots: Sequence[Slot]) -> dict[str, list[str]]:
+def rule_errors(rooms: Sequence[Room], slots: Sequence[Slot]) -> dict[str, list[str]]:
     """Every room's rules; with several rooms each message names its room."""
     errors: dict[str, list[str]] = {}
     now = timezone.now()
@@ -189,7 +180,7 @@ def initial_status(rooms: Sequence[Room], association: Association, slots: Seque
     """Confirmed at once, or pending for a coordinator, and the reason the volunteers see."""
     if any(r.requires_approval for r in rooms):
         return Status.PENDING, ""
-    if _conflicts_in(rooms, slots, statuses=(Status.PENDING,)):
+    if conflicts_in(rooms, slots, statuses=(Status.PENDING,)):
         return Status.PENDING, _("Another association has asked for the same time; a coordinator decides.")
     if any(_over_fair_share(r, association, slots) for r in rooms):
         return Status.PENDING, _(
@@ -285,17 +276,17 @@ def booking_create(
             reason = ""
             status = Status.CONFIRMED
             if room is not None:
-                locked = _lock_rooms([room, *extra])
+                locked = lock_rooms([room, *extra])
                 room = locked[room.pk]
                 rooms = [room, *(locked[r.pk] for r in extra)]
                 if skip_closed_dates:
                     slots, closed = _without_closed_dates(rooms, slots)
                     if not slots:
                         raise BookingConflict([])
-                errors = _rule_errors(rooms, slots)
+                errors = rule_errors(rooms, slots)
                 if errors:
                     raise ValidationError(errors)
-                conflicts = _conflicts_in(rooms, slots)
+                conflicts = conflicts_in(rooms, slots)
                 if conflicts:
                     if not only_free_dates:
                         raise BookingConflict(conflicts)
@@ -347,7 +338,7 @@ def booking_create(
             raise
         # Lost a race the check could not see (another server committed between our
         # check and our insert): the exclusion constraint refused, answer as a conflict.
-        raise BookingConflict(_conflicts_in(rooms, slots)) from None
+        raise BookingConflict(conflicts_in(rooms, slots)) from None
     return BookingResult(booking=booking, skipped=skipped, closed=closed)
 
 
@@ -356,7 +347,7 @@ def _without_closed_dates(rooms: Sequence[Room], slots: Sequence[Slot]) -> tuple
     kept, closed = [], []
     spans = [c for r in rooms for c in room_rules(r, slots[0].start, slots[-1].end).closures]
     for slot in slots:
-        hit = next((c for c in spans if slot.start < c.end and c.start < slot.end), None)
+        hit = next((c for c in spans if overlaps(slot.start, slot.end, c.start, c.end)), None)
         if hit is None:
             kept.append(slot)
         else:
@@ -364,7 +355,9 @@ def _without_closed_dates(rooms: Sequence[Room], slots: Sequence[Slot]) -> tuple
     return kept, closed
 
 
-def _refresh_status(booking: Booking) -> None:
+def refresh_status(booking: Booking) -> None:
+    """The booking's status follows its dates' (any confirmed, else pending, else declined,
+    else cancelled) and its iCalendar SEQUENCE rises, so calendar apps update it."""
     statuses = set(booking.occurrences.values_list("status", flat=True))
     for candidate in (Status.CONFIRMED, Status.PENDING, Status.DECLINED):
         if candidate in statuses:
@@ -433,7 +426,7 @@ def booking_cancel(
         Occurrence.objects.filter(pk__in=[o.pk for o in targets]).update(
             status=Status.CANCELLED, updated_at=timezone.now()
         )
-        _refresh_status(booking)
+        refresh_status(booking)
         audit(
             actor,
             "booking.cancelled",
@@ -483,7 +476,7 @@ def booking_approve(
     try:
         with transaction.atomic():
             if booking.room_id:
-                # One query, in pk order like _lock_rooms: the booking's room and every room
+                # One query, in pk order like lock_rooms: the booking's room and every room
                 # the dates use (a date moved by a coordinator's proposal may use another).
                 rooms = {
                     r.pk: r
@@ -501,7 +494,7 @@ def booking_approve(
             )
             booking.status_reason = message
             booking.save(update_fields=["status_reason"])
-            _refresh_status(booking)
+            refresh_status(booking)
             audit(actor, "booking.approved", booking=booking, message=message, dates=_date_count(targets))
             notifications.after_commit(booking, "approved", occurrences=targets, message=message)
     except IntegrityError as exc:
@@ -541,7 +534,7 @@ def booking_decline(
     )
     booking.status_reason = reason
     booking.save(update_fields=["status_reason"])
-    _refresh_status(booking)
+    refresh_status(booking)
     audit(actor, "booking.declined", booking=booking, message=reason, dates=_date_count(targets))
     notifications.after_commit(booking, "declined", occurrences=targets, message=reason)
     return targets
@@ -584,17 +577,17 @@ def occurrence_move(
     try:
         with transaction.atomic():
             if occurrence.room_id is not None:
-                # One query for every room of the date, in pk order like _lock_rooms.
+                # One query for every room of the date, in pk order like lock_rooms.
                 rooms = list(
                     Room.objects.select_for_update()
                     .select_related("venue")
                     .filter(pk__in=date_rows.values("room_id"))
                     .order_by("pk")
                 )
-                errors = _rule_errors(rooms, slots)
+                errors = rule_errors(rooms, slots)
                 if errors:
                     raise ValidationError(errors)
-                conflicts = _conflicts_in(rooms, slots, exclude_date=this_date)
+                conflicts = conflicts_in(rooms, slots, exclude_date=this_date)
                 if conflicts:
                     raise BookingConflict(conflicts)
             now = timezone.now()
@@ -615,7 +608,7 @@ def occurrence_move(
     except IntegrityError as exc:
         if EXCLUSION_CONSTRAINT not in str(exc):
             raise
-        raise BookingConflict(_conflicts_in(rooms, slots, exclude_date=this_date)) from None
+        raise BookingConflict(conflicts_in(rooms, slots, exclude_date=this_date)) from None
     return occurrence
 
 
@@ -694,10 +687,10 @@ def _move_to_room(actor, booking: Booking, occurrence: Occurrence, room: Room, s
     try:
         with transaction.atomic():
             target = _lock_room(room)
-            errors = _rule_errors([target], slots)
+            errors = rule_errors([target], slots)
             if errors:
                 raise ValidationError(errors)
-            conflicts = _conflicts_in([target], slots, exclude_date=this_date)
+            conflicts = conflicts_in([target], slots, exclude_date=this_date)
             if conflicts:
                 raise BookingConflict(conflicts)
             status, reason = initial_status([target], booking.association, slots)
@@ -717,7 +710,7 @@ def _move_to_room(actor, booking: Booking, occurrence: Occurrence, room: Room, s
                 booking.save(update_fields=["room", "updated_at"])
             if reason:
                 Booking.objects.filter(pk=booking.pk).update(status_reason=reason)
-            _refresh_status(booking)
+            refresh_status(booking)
             audit(
                 actor,
                 "occurrence.moved",
@@ -735,7 +728,7 @@ def _move_to_room(actor, booking: Booking, occurrence: Occurrence, room: Room, s
     except IntegrityError as exc:
         if EXCLUSION_CONSTRAINT not in str(exc):
             raise
-        raise BookingConflict(_conflicts_in([room], slots, exclude_date=this_date)) from None
+        raise BookingConflict(conflicts_in([room], slots, exclude_date=this_date)) from None
     return occurrence
 
 

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association
+from booking.forms import SafeModelChoiceField, in_zone, valid_pk
 from booking.models import Occurrence, Status
 from booking.permissions import bookable_associations
-from booking.recurrence import localize
 from tupa.text import validate_multi_line, validate_single_line
 from venues.models import Room, Venue
 
@@ -21,31 +21,6 @@ def local_field(label) -> forms.DateTimeField:
     return forms.DateTimeField(label=label, widget=DATETIME_WIDGET)
 
 
-def in_zone(value, tz):
-    """Read a wall-clock time typed into a form as the venue's local time, not the browser's or server's."""
-    naive = timezone.make_naive(value, timezone.get_current_timezone()) if timezone.is_aware(value) else value
-    return localize(naive, tz)
-
-
-MAX_PK = 2**63 - 1
-
-
-def _valid_pk(value) -> bool:
-    try:
-        return 0 < int(str(value)) <= MAX_PK
-    except ValueError:
-        return False
-
-
-class SafeModelChoiceField(forms.ModelChoiceField):
-    """An id too large for the database column is 'not one of the choices', not a 500."""
-
-    def to_python(self, value):
-        if value not in self.empty_values and not _valid_pk(value):
-            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(value)
-
-
 class DateChoiceField(forms.ModelMultipleChoiceField):
     def __init__(self, *args, tz=None, **kwargs):
         self.tz = tz
@@ -53,7 +28,7 @@ class DateChoiceField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         for pk in value:
-            if not _valid_pk(pk):
+            if not valid_pk(pk):
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )

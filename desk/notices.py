@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from associations.models import Association, Membership
-from booking.models import AuditEntry, CoHost
+from audit.models import AuditEntry
+from booking.models import CoHost
 
 from .models import Proposal, WaitlistEntry
 

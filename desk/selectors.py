@@ -9,7 +9,8 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Pr
 from django.utils import timezone
 
 from associations.models import Association
-from booking.models import AuditEntry, Booking, CoHost, Occurrence, Status
+from audit.models import AuditEntry
+from booking.models import Booking, CoHost, Occurrence, Status
 from booking.recurrence import localize
 
 from .grouping import Span, conflict_sets, season_bounds

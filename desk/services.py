@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from associations.models import Association
 from associations.permissions import is_coordinator
+from audit.services import audit
 from booking import permissions
 from booking.models import Booking, Occurrence, Status
 from booking.overlap import block_end, collides, overlaps
@@ -28,7 +29,6 @@ from booking.recurrence import Slot, localize
 from booking.rules import rule_violations
 from booking.services import (
     BookingConflict,
-    audit,
     booking_approve,
     booking_cancel,
     booking_create,

@@ -5,9 +5,9 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from booking.forms import SafeModelChoiceField, in_zone
 from booking.models import Audience
 from booking.permissions import bookable_associations
-from desk.forms import SafeModelChoiceField, in_zone
 from venues.models import Room, Venue
 
 from .models import MAX_WISHES, Application, Pin, Season

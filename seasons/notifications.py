@@ -112,6 +112,6 @@ def after_publish(season: Season) -> None:
 
 
 def _bump_calendar() -> None:
-    from booking.notifications import _bump_calendar as bump
+    from booking.cache import bump_calendar_version
 
-    bump()
+    bump_calendar_version()

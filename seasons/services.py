@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from associations.models import Association
 from associations.permissions import is_coordinator
+from audit.services import audit
 from booking import services as booking_services
 from booking.models import Audience, Category
 from booking.permissions import may_book_for
@@ -45,7 +46,7 @@ class WishInput:
 
 
 def _audit(actor, action: str, *, association=None, message: str = "", **data) -> None:
-    booking_services.audit(actor, action, association=association, message=message, **data)
+    audit(actor, action, association=association, message=message, **data)
 
 
 # --- seasons ------------------------------------------------------------------------

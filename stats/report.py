@@ -19,17 +19,17 @@ from associations.models import Association
 from booking.models import Audience, Category, CoHost, Occurrence, Status
 
 from . import hours as h
-from .selectors import (
+from .query import (
     Scope,
-    Usage,
-    _any_scope,
-    _clipped,
-    _clipped_any,
-    _clipped_start,
-    _in_period,
-    _overlap,
-    _secs,
+    any_scope,
+    as_seconds,
+    booked_seconds,
+    clipped,
+    clipped_start,
+    in_period,
+    overlap,
 )
+from .selectors import Usage
 
 # A cancellation saved less than this before the start is "late". Read from the date's
 # updated_at: the last change of a cancelled date is its cancellation.
@@ -116,12 +116,12 @@ class Report:
 def _groups(usage: Usage, report: Report) -> None:
     scopes = usage.scopes
     rows = (
-        Occurrence.objects.filter(_any_scope(scopes))
+        Occurrence.objects.filter(any_scope(scopes))
         .values("booking__category_id", "booking__audience")
         .order_by("booking__category_id", "booking__audience")
         .annotate(
             events=Count("id"),
-            booked=Sum(_clipped_any(scopes)),
+            booked=booked_seconds(scopes),
             people=Sum("attendance"),
             reported=Count("attendance"),
             capacity=_capacity_of_counted(),
@@ -141,7 +141,7 @@ def _groups(usage: Usage, report: Report) -> None:
             by_audience.setdefault(aud, Group(aud, str(audiences.get(aud, aud)))),
             total,
         ):
-            group.secs += _secs(row["booked"])
+            group.secs += as_seconds(row["booked"])
             group.events += row["events"]
             group.attendance += row["people"] or 0
             group.reported += row["reported"]
@@ -163,7 +163,7 @@ def _activities(usage: Usage, report: Report) -> None:
     """
     scopes = usage.scopes
     rows = (
-        Occurrence.objects.filter(_any_scope(scopes))
+        Occurrence.objects.filter(any_scope(scopes))
         .values("booking_id", "booking__title", "booking__association__name")
         .order_by("booking_id")
         .annotate(
@@ -190,7 +190,7 @@ def _activities(usage: Usage, report: Report) -> None:
     if trended:
         for booking_id, attendance in (
             Occurrence.objects.filter(
-                _any_scope(scopes), booking_id__in=list(trended), attendance__isnull=False
+                any_scope(scopes), booking_id__in=list(trended), attendance__isnull=False
             )
             .order_by("booking_id", "start")
             .values_list("booking_id", "attendance")
@@ -200,7 +200,7 @@ def _activities(usage: Usage, report: Report) -> None:
 
 
 def _cancellations(usage: Usage, report: Report) -> None:
-    figures = Occurrence.objects.filter(_in_period(usage.scopes)).aggregate(
+    figures = Occurrence.objects.filter(in_period(usage.scopes)).aggregate(
         cancelled=Count("id", filter=Q(status=Status.CANCELLED)),
         late=Count(
             "id",
@@ -219,7 +219,7 @@ def _cohosting(usage: Usage, report: Report) -> None:
         Q(booking__cohosts__association_id__lt=F("booking__association_id"))
         | Q(booking__cohosts__association_id__gt=F("booking__association_id"))
     )
-    joined = Occurrence.objects.filter(_any_scope(scopes) & other_cohost)
+    joined = Occurrence.objects.filter(any_scope(scopes) & other_cohost)
     report.joint_dates = joined.values("booking_id", "recurrence_id").distinct().count()
     # Joint events as the host: distinct dates with at least one other accepted host.
     joint = defaultdict(int)
@@ -246,7 +246,7 @@ def _cohosting(usage: Usage, report: Report) -> None:
         CoHost.objects.filter(status=CoHost.Status.ACCEPTED)
         .exclude(association_id=F("booking__association_id"))
         .filter(
-            _any_scope(scopes, prefix),
+            any_scope(scopes, prefix),
             Q(booking__cohosts__association_id__lt=F("booking__association_id"))
             | Q(booking__cohosts__association_id__gt=F("booking__association_id")),
             booking__cohosts__status=CoHost.Status.ACCEPTED,
@@ -279,7 +279,7 @@ def _local_week_minute(scope: Scope):
     integers), so no per-row time-zone conversion runs; 1970-01-01 was a Thursday, hence
     the three days added to land on Monday.
     """
-    start = _clipped_start(scope.start)
+    start = clipped_start(scope.start)
     changes = h.utc_offsets(scope.start, scope.end, scope.tz)
     offset = Case(
         *[
@@ -301,9 +301,9 @@ def _heat_map(usage: Usage, report: Report) -> None:
             continue
         rows = (
             Occurrence.objects.filter(
-                Q(status=Status.CONFIRMED, room_id__in=scope.room_ids) & _overlap(scope.start, scope.end)
+                Q(status=Status.CONFIRMED, room_id__in=scope.room_ids) & overlap(scope.start, scope.end)
             )
-            .annotate(minute=_local_week_minute(scope), span=_clipped(scope.start, scope.end))
+            .annotate(minute=_local_week_minute(scope), span=clipped(scope.start, scope.end))
             .values("minute", "span")
             .order_by()
             .annotate(n=Count("id"))

@@ -9,118 +9,36 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from django.conf import settings
 from django.db.models import (
-    BigIntegerField,
     Case,
-    CharField,
     Count,
     ExpressionWrapper,
     F,
     IntegerField,
-    Q,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Concat, Greatest, Least
 
 from associations.models import Association
-from booking.models import MAX_DATE_LENGTH, CoHost, Occurrence, Status
+from booking.models import CoHost, Occurrence
 from venues.models import Closure, OpeningHours, Room, Venue
 
 from . import hours as h
-from .db import Epoch
-
-CONFIRMED = Status.CONFIRMED
-
-
-@dataclass
-class Scope:
-    """The rooms of one time zone, and the period's instants in that zone."""
-
-    tz: ZoneInfo
-    room_ids: list[int]
-    offsite: bool  # occurrences without a room are read in this zone
-    start: datetime
-    end: datetime
-    months: list[tuple[str, datetime, datetime]]
-
-
-def _scopes(start: date, end: date, rooms: list[Room], offsite: bool) -> list[Scope]:
-    by_zone: dict[str, list[int]] = defaultdict(list)
-    for room in rooms:
-        by_zone[room.venue.time_zone].append(room.id)
-    if offsite:
-        by_zone.setdefault(settings.TIME_ZONE, [])
-    scopes = []
-    for zone, room_ids in sorted(by_zone.items()):
-        tz = ZoneInfo(zone)
-        period = h.period_bounds(start, end, tz)
-        months = [(label, *h.period_bounds(first, last, tz)) for label, first, last in h.months(start, end)]
-        scopes.append(Scope(tz, room_ids, offsite and zone == settings.TIME_ZONE, *period, months))
-    return scopes
-
-
-def _p(prefix: str, name: str) -> str:
-    return f"{prefix}{name}"
-
-
-def _overlap(start: datetime, end: datetime, prefix: str = "") -> Q:
-    # The lower bound on start is implied (no date is longer than MAX_DATE_LENGTH) and lets
-    # the database range-scan the start index instead of reading all history before `end`.
-    return Q(
-        **{
-            _p(prefix, "start__lt"): end,
-            _p(prefix, "end__gt"): start,
-            _p(prefix, "start__gt"): start - MAX_DATE_LENGTH,
-        }
-    )
-
-
-def _clipped_start(start: datetime, prefix: str = "") -> Epoch:
-    return Epoch(Greatest(F(_p(prefix, "start")), Value(start)))
-
-
-def _clipped(start: datetime, end: datetime, prefix: str = ""):
-    """Seconds of an occurrence inside [start, end) (only meaningful for overlapping rows)."""
-    return ExpressionWrapper(
-        Epoch(Least(F(_p(prefix, "end")), Value(end))) - _clipped_start(start, prefix),
-        output_field=BigIntegerField(),
-    )
-
-
-def _in_scope(scope: Scope, prefix: str = "") -> Q:
-    where = Q(**{_p(prefix, "room_id__in"): scope.room_ids})
-    if scope.offsite:
-        where |= Q(**{_p(prefix, "room__isnull"): True})
-    return where
-
-
-def _in_period(scopes: list[Scope], prefix: str = "") -> Q:
-    """Occurrences of any status in the listed rooms (and off-site) overlapping the period."""
-    where = Q(pk__in=[])
-    for scope in scopes:
-        where |= _in_scope(scope, prefix) & _overlap(scope.start, scope.end, prefix)
-    return where
-
-
-def _any_scope(scopes: list[Scope], prefix: str = "") -> Q:
-    return Q(**{_p(prefix, "status"): CONFIRMED}) & _in_period(scopes, prefix)
-
-
-def _clipped_any(scopes: list[Scope], prefix: str = ""):
-    return Case(
-        *[When(_in_scope(s, prefix), then=_clipped(s.start, s.end, prefix)) for s in scopes],
-        output_field=BigIntegerField(),
-    )
-
-
-def _secs(value) -> float:
-    return float(value or 0)
+from .query import (
+    CONFIRMED,
+    Scope,
+    any_scope,
+    as_seconds,
+    booked_seconds,
+    clipped,
+    events_count,
+    in_scope,
+    overlap,
+    scopes_for,
+)
 
 
 def _weekly_hours(rows: list[OpeningHours]) -> dict[tuple[int, int | None], dict[int, list]]:
@@ -163,12 +81,12 @@ def _booked_seconds(scopes: list[Scope]) -> dict[int, dict[str, float]]:
         if not scope.room_ids:
             continue
         aggregates = {
-            f"m{i}": Sum(_clipped(start, end), filter=_overlap(start, end))
+            f"m{i}": Sum(clipped(start, end), filter=overlap(start, end))
             for i, (_, start, end) in enumerate(scope.months)
         }
         rows = (
             Occurrence.objects.filter(
-                _overlap(scope.start, scope.end),
+                overlap(scope.start, scope.end),
                 status=CONFIRMED,
                 room_id__in=scope.room_ids,
             )
@@ -178,7 +96,7 @@ def _booked_seconds(scopes: list[Scope]) -> dict[int, dict[str, float]]:
         )
         for row in rows:
             for i, (label, _, _) in enumerate(scope.months):
-                result[row["room_id"]][label] += _secs(row[f"m{i}"])
+                result[row["room_id"]][label] += as_seconds(row[f"m{i}"])
     return result
 
 
@@ -208,20 +126,9 @@ def _month_started_any(scopes: list[Scope]):
     if len(scopes) == 1:  # one time zone, as in practice: no test of which zone a row is in
         return _month_started(scopes[0])
     return Case(
-        *[When(_in_scope(scope), then=_month_started(scope)) for scope in scopes],
+        *[When(in_scope(scope), then=_month_started(scope)) for scope in scopes],
         output_field=IntegerField(),
     )
-
-
-def _dates_count(prefix: str = "") -> Count:
-    """Distinct (booking, date) pairs: a date held in several rooms at once is one event."""
-    key = Concat(
-        Cast(F("booking_id"), CharField()),
-        Value("|"),
-        Cast(F(_p(prefix, "recurrence_id")), CharField()),
-        output_field=CharField(),
-    )
-    return Count(key, distinct=True)
 
 
 @dataclass
@@ -247,7 +154,7 @@ def _association_figures(scopes: list[Scope]) -> tuple[dict[int, dict[str, float
         lambda: {"secs": 0.0, "events": 0, "hosted": 0, "cohosted": 0, "participants": 0, "recorded": 0}
     )
     hosted = (
-        Occurrence.objects.filter(_any_scope(scopes))
+        Occurrence.objects.filter(any_scope(scopes))
         .annotate(
             month=_month_started_any(scopes),
             offsite=Case(
@@ -257,8 +164,8 @@ def _association_figures(scopes: list[Scope]) -> tuple[dict[int, dict[str, float
         .values("booking__association_id", "month", "offsite")
         .order_by("booking__association_id", "month", "offsite")
         .annotate(
-            events=_dates_count(),
-            booked=Sum(_clipped_any(scopes)),
+            events=events_count(),
+            booked=booked_seconds(scopes),
             participants=Sum("attendance"),
             recorded=Count("attendance"),
         )
@@ -269,19 +176,19 @@ def _association_figures(scopes: list[Scope]) -> tuple[dict[int, dict[str, float
         entry["recorded"] += row["recorded"]
         visits.participants[labels[row["month"]]] += row["participants"] or 0
         visits.recorded[labels[row["month"]]] += row["recorded"]
-        entry["secs"] += _secs(row["booked"])
+        entry["secs"] += as_seconds(row["booked"])
         entry["events"] += row["events"]
         entry["hosted"] += row["events"]
     # A host listed as its own co-host is still one host: count it once.
     cohosted = (
         CoHost.objects.filter(status=CoHost.Status.ACCEPTED)
         .exclude(association_id=F("booking__association_id"))
-        .filter(_any_scope(scopes, "booking__occurrences__"))
+        .filter(any_scope(scopes, "booking__occurrences__"))
         .values("association_id")
         .order_by("association_id")
         .annotate(
-            events=_dates_count("booking__occurrences__"),
-            booked=Sum(_clipped_any(scopes, "booking__occurrences__")),
+            events=events_count("booking__occurrences__"),
+            booked=booked_seconds(scopes, "booking__occurrences__"),
             participants=Sum("booking__occurrences__attendance"),
             recorded=Count("booking__occurrences__attendance"),
         )
@@ -290,7 +197,7 @@ def _association_figures(scopes: list[Scope]) -> tuple[dict[int, dict[str, float
         entry = figures[row["association_id"]]
         entry["participants"] += row["participants"] or 0
         entry["recorded"] += row["recorded"]
-        entry["secs"] += _secs(row["booked"])
+        entry["secs"] += as_seconds(row["booked"])
         entry["events"] += row["events"]
         entry["cohosted"] += row["events"]
     return figures, visits
@@ -374,7 +281,7 @@ def usage(*, start: date, end: date, venue: Venue | None = None, room: Room | No
     if room is not None:
         rooms_qs = rooms_qs.filter(pk=room.pk)
     rooms = list(rooms_qs)
-    scopes = _scopes(start, end, rooms, offsite=venue is None and room is None)
+    scopes = scopes_for(start, end, rooms, offsite=venue is None and room is None)
     spans = _open_intervals(start, end, rooms)
     figures, visits = _association_figures(scopes) if scopes else ({}, Visits({}, {}))
     names = (

@@ -173,7 +173,7 @@ def _give_up(payload: dict, attempt: int, exc: Exception) -> None:
         exc,
     )
     try:
-        from booking.models import AuditEntry
+        from audit.models import AuditEntry
 
         AuditEntry.objects.create(
             action="email_failed",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("stats.urls")),
     path("", include("desk.urls")),
     path("", include("seasons.urls")),
+    path("", include("operations.urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler400 = "tupa.views.bad_request"

@@ -27,4 +27,4 @@ def test_every_registered_model_has_working_admin_pages(client, superuser, room,
 
 def test_the_audit_trail_is_read_only(client, superuser):
     client.force_login(superuser)
-    assert client.get("/admin/booking/auditentry/add/").status_code == 403
+    assert client.get("/admin/audit/auditentry/add/").status_code == 403

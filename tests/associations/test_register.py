@@ -1,7 +1,7 @@
 import pytest
 
 from associations.models import Association, Membership
-from booking.models import AuditEntry
+from audit.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from associations import services
 from associations.models import Association, Membership
-from booking.models import AuditEntry
+from audit.models import AuditEntry
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

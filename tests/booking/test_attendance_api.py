@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from booking.models import AuditEntry, CoHost, Occurrence
+from audit.models import AuditEntry
+from booking.models import CoHost, Occurrence
 
 from ..factories import BookingFactory, CoHostFactory, MembershipFactory, OccurrenceFactory, RoomFactory
 

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from booking.models import AuditEntry
+from audit.models import AuditEntry
 
 HEL = ZoneInfo("Europe/Helsinki")
 pytestmark = [pytest.mark.django_db]

@@ -8,8 +8,9 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from audit.models import AuditEntry
 from booking import services
-from booking.models import AuditEntry, Status
+from booking.models import Status
 from tests.factories import ClosureFactory, RoomFactory, VenueFactory, open_every_day
 
 HEL = ZoneInfo("Europe/Helsinki")

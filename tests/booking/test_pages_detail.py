@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from audit.models import AuditEntry
 from booking import services
-from booking.models import AuditEntry, CoHost, Status
+from booking.models import CoHost, Status
 from tests.factories import BookingFactory, CoHostFactory, OccurrenceFactory
 
 HEL = ZoneInfo("Europe/Helsinki")

@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from audit.models import AuditEntry
 from booking import services
-from booking.models import AuditEntry, Occurrence
+from booking.models import Occurrence
 from booking.recurrence import Slot
 from tests.factories import UserFactory
 from venues.models import Room

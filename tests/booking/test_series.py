@@ -7,8 +7,9 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from audit.models import AuditEntry
 from booking import services
-from booking.models import AuditEntry, Booking, Occurrence, Status
+from booking.models import Booking, Occurrence, Status
 from booking.series import booking_update_series
 from tests.factories import ClosureFactory
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from booking.models import AuditEntry
+from audit.models import AuditEntry
 from booking.services import audit
 
 URL = "/coordinator/audit/"

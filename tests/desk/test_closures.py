@@ -2,7 +2,8 @@
 
 from django.core import mail
 
-from booking.models import AuditEntry, Status
+from audit.models import AuditEntry
+from booking.models import Status
 from booking.services import booking_create
 from tests.factories import RoomFactory
 from venues.models import Closure

@@ -3,7 +3,8 @@
 import pytest
 from django.core import mail
 
-from booking.models import AuditEntry, Status
+from audit.models import AuditEntry
+from booking.models import Status
 from booking.services import booking_create
 from desk.models import Proposal
 from desk.services import Others, booking_approve_resolving

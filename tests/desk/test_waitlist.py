@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from booking.models import AuditEntry, Status
+from audit.models import AuditEntry
+from booking.models import Status
 from booking.services import booking_cancel, booking_create
 from desk.models import WaitlistEntry
 from desk.services import offer_freed_slots, waitlist_join

@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from booking.models import AuditEntry, Booking
+from audit.models import AuditEntry
+from booking.models import Booking
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from associations.privacy import erase_user
+from operations.privacy import erase_user
 
 
 class Command(BaseCommand):

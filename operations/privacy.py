@@ -22,12 +22,12 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from booking.models import AuditEntry, Booking, CoHost, Status
+from associations import permissions
+from associations.models import Association, Invitation, Membership
+from audit.models import AuditEntry
+from booking.models import Booking, CoHost, Status
 from booking.services import booking_cancel
 from desk.models import WaitlistEntry
-
-from . import permissions
-from .models import Association, Invitation, Membership
 
 # Stored data, not interface text: the same in every language and stable once written, like
 # any association name. Finnish, the house's language (LANGUAGE_CODE).
@@ -129,7 +129,7 @@ def erase_user(user: AbstractBaseUser, *, actor: AbstractBaseUser | None = None)
         raise PermissionDenied
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
     # Lock the user's associations' admin rows, so an admin leaving at the same time cannot
-    # slip past the check below (as in services._lock_admins).
+    # slip past the check below (as in associations.services, which locks them the same way).
     list(
         Membership.objects.select_for_update()
         .filter(association__memberships__user=user, role=Membership.Role.ADMIN)

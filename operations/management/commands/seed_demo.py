@@ -17,8 +17,9 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from associations.models import Association, Membership
+from audit.models import AuditEntry
 from booking.categories import DEFAULT_CATEGORIES
-from booking.models import AuditEntry, Booking, Category, CoHost, Occurrence, Status
+from booking.models import Booking, Category, CoHost, Occurrence, Status
 from booking.recurrence import expand, localize
 from desk.services import closure_create
 from venues.models import OpeningHours, Room, Venue

@@ -1,4 +1,4 @@
-"""Erasing personal data (associations.privacy): people and associations go, the house's history stays."""
+"""Erasing personal data (operations.privacy): people and associations go, the house's history stays."""
 
 from datetime import timedelta
 from io import StringIO
@@ -11,10 +11,12 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
 
-from associations import privacy, services
+from associations import services
 from associations.models import Association, Invitation, Membership
+from audit.models import AuditEntry
 from booking.forms import BookingForm
-from booking.models import AuditEntry, Booking, CoHost, Occurrence, Status
+from booking.models import Booking, CoHost, Occurrence, Status
+from operations import privacy
 from tests.factories import PASSWORD, BookingFactory, OccurrenceFactory, UserFactory
 from tests.stats.conftest import HELSINKI, book
 
