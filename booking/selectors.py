@@ -9,11 +9,15 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from associations.models import Association, Membership
+from associations.permissions import is_coordinator
 from venues.models import Room, Venue
 
 from .models import MAX_DATE_LENGTH, Booking, Category, CoHost, Occurrence, Status
+from .permissions import roles_of
+from .room_week import Entry
 
 
 @dataclass
@@ -311,3 +315,49 @@ def attendance_dates(user, *, now: datetime, weeks: int = ATTENDANCE_WEEKS) -> Q
 def attendance_missing(user, *, now: datetime) -> int:
     """How many of those dates still have no count: the My page reminder. One query."""
     return attendance_dates(user, now=now).filter(attendance__isnull=True).count()
+
+
+def room_week_entries(*, room: Room, user, start: datetime, end: datetime) -> list[Entry]:
+    """What the room's week grid shows the user between start and end. Two queries.
+
+    The user's own association's dates (as host or accepted co-host; every date for a
+    coordinator) with their titles and links, pending ones too; other public dates with
+    their titles; other private dates as "Reserved". Another association's pending request
+    does not hold the room yet, so it is not shown.
+    """
+    mine = set(roles_of(user))
+    see_all = is_coordinator(user)
+    rows = list(
+        Occurrence.objects.filter(
+            room=room, status__in=(Status.CONFIRMED, Status.PENDING), start__lt=end, end__gt=start
+        )
+        .select_related("booking")
+        .order_by("start")
+    )
+    cohosted = set(
+        CoHost.objects.filter(
+            booking_id__in={o.booking_id for o in rows},
+            association_id__in=mine,
+            status=CoHost.Status.ACCEPTED,
+        ).values_list("booking_id", flat=True)
+    )
+    entries = []
+    for o in rows:
+        own = see_all or o.booking.association_id in mine or o.booking_id in cohosted
+        if o.status == Status.PENDING and not own:
+            continue
+        if own:
+            entry = Entry(
+                o.start,
+                o.end,
+                o.booking.title,
+                "own",
+                o.status == Status.PENDING,
+                o.booking.get_absolute_url(),
+            )
+        elif o.booking.is_public:
+            entry = Entry(o.start, o.end, o.booking.title, "public")
+        else:
+            entry = Entry(o.start, o.end, _("Reserved"), "reserved")
+        entries.append(entry)
+    return entries

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from associations.models import Association, Membership
-from associations.permissions import is_coordinator
 from venues.models import Room
 
 from . import plain_rrule, services
@@ -39,9 +38,10 @@ from .forms import (
     add_service_errors,
 )
 from .models import Booking, CoHost, Occurrence, Status
-from .permissions import BookingAccess, booking_access
+from .permissions import BookingAccess, booking_access, roles_of
 from .recurrence import expand, local_day_bounds
-from .room_week import Entry, build_week, monday_of
+from .room_week import build_week, monday_of
+from .selectors import room_week_entries
 from .series import (
     PUBLIC_DETAIL_FIELDS,
     booking_update_series,
@@ -64,12 +64,6 @@ def _parse_date(value: str | None) -> date | None:
     except ValueError:
         return None
     return day if 2000 <= day.year <= 2100 else None
-
-
-def _my_association_ids(user) -> tuple[set[int], set[int]]:
-    """The associations the user belongs to, and those they are an admin of. One query."""
-    rows = list(Membership.objects.filter(user=user).values_list("association_id", "role"))
-    return {a for a, _r in rows}, {a for a, r in rows if r == Membership.Role.ADMIN}
 
 
 def _load_booking(pk: int) -> Booking:
@@ -195,39 +189,7 @@ def room_week(request, room_id: int):
     week_end = local_day_bounds(monday + timedelta(days=6), tz)[1]
     rules = services.room_rules(room, week_start, week_end)
 
-    mine, _admin = _my_association_ids(request.user)
-    see_all = is_coordinator(request.user)
-    rows = list(
-        Occurrence.objects.filter(room=room, status__in=ACTIVE, start__lt=week_end, end__gt=week_start)
-        .select_related("booking")
-        .order_by("start")
-    )
-    cohosted = set(
-        CoHost.objects.filter(
-            booking_id__in={o.booking_id for o in rows},
-            association_id__in=mine,
-            status=CoHost.Status.ACCEPTED,
-        ).values_list("booking_id", flat=True)
-    )
-    entries = []
-    for o in rows:
-        own = see_all or o.booking.association_id in mine or o.booking_id in cohosted
-        if o.status == Status.PENDING and not own:
-            continue  # another association's request does not hold the room yet
-        if own:
-            entry = Entry(
-                o.start,
-                o.end,
-                o.booking.title,
-                "own",
-                o.status == Status.PENDING,
-                o.booking.get_absolute_url(),
-            )
-        elif o.booking.is_public:
-            entry = Entry(o.start, o.end, o.booking.title, "public")
-        else:
-            entry = Entry(o.start, o.end, _("Reserved"), "reserved")
-        entries.append(entry)
+    entries = room_week_entries(room=room, user=request.user, start=week_start, end=week_end)
     week = build_week(monday=monday, rules=rules, entries=entries, now=timezone.now())
     context = {
         "room": room,
@@ -632,7 +594,7 @@ def my_bookings(request):
     )
     page = Paginator(bookings, PAGE_SIZE).get_page(request.GET.get("page"))
     query = urlencode({"association": chosen.pk}) if chosen else ""
-    _mine, admin_of = _my_association_ids(request.user)
+    admin_of = [a for a, role in roles_of(request.user).items() if role == Membership.Role.ADMIN]
     # Invitations to co-host wait here too, not only in the e-mail that announced them.
     invitations = (
         CoHost.objects.filter(association_id__in=admin_of, status=CoHost.Status.INVITED)
