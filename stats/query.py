@@ -6,9 +6,11 @@ however many rooms it uses at once (one booking, one recurrence id). The contrac
 `events` ("counts confirmed occurrences") is that count over confirmed dates; the page's
 category, audience and co-hosting figures use the same count, so the two never disagree.
 
-What counts as a booked HOUR is decided here too: `booked_seconds` sums every room's row,
-clipped to the period: room-hours, so a date in two rooms gives its hours twice. That is
-what a room's utilization needs, and what the associations' `booked_hours` reports.
+What counts as an association's booked HOUR is decided here too: `booked_seconds` sums
+every room's row, clipped to the period: room-hours, so a date in two rooms gives its
+hours twice. The associations' `booked_hours` (contract) and the page's category and
+audience hours use it. A room's own booked hours and utilization are room-hours by
+nature and are summed per room in selectors.py.
 """
 
 from __future__ import annotations
@@ -128,16 +130,18 @@ def as_seconds(value) -> float:
     return float(value or 0)
 
 
-def events_count(prefix: str = "") -> Count:
+def events_count(prefix: str = "", filter: Q | None = None) -> Count:
     """ONE EVENT: distinct (booking, date) pairs, so a date held in several rooms at once
-    is one event. Every "events" figure of the statistics is this count."""
+    is one event. Every count of events or dates in the statistics is this one: the
+    contract's per-association `events`, the page's categories, audiences, joint events,
+    co-hosting pairs and cancellations."""
     key = Concat(
         Cast(F("booking_id"), CharField()),
         Value("|"),
         Cast(F(field(prefix, "recurrence_id")), CharField()),
         output_field=CharField(),
     )
-    return Count(key, distinct=True)
+    return Count(key, distinct=True, filter=filter)
 
 
 def booked_seconds(scopes: list[Scope], prefix: str = "") -> Sum:

@@ -26,6 +26,7 @@ from .query import (
     booked_seconds,
     clipped,
     clipped_start,
+    events_count,
     in_period,
     overlap,
 )
@@ -120,7 +121,7 @@ def _groups(usage: Usage, report: Report) -> None:
         .values("booking__category_id", "booking__audience")
         .order_by("booking__category_id", "booking__audience")
         .annotate(
-            events=Count("id"),
+            events=events_count(),
             booked=booked_seconds(scopes),
             people=Sum("attendance"),
             reported=Count("attendance"),
@@ -167,7 +168,7 @@ def _activities(usage: Usage, report: Report) -> None:
         .values("booking_id", "booking__title", "booking__association__name")
         .order_by("booking_id")
         .annotate(
-            events=Count("recurrence_id", distinct=True),
+            events=events_count(),
             people=Sum("attendance"),
             reported=Count("attendance"),
             capacity=_capacity_of_counted(),
@@ -201,11 +202,9 @@ def _activities(usage: Usage, report: Report) -> None:
 
 def _cancellations(usage: Usage, report: Report) -> None:
     figures = Occurrence.objects.filter(in_period(usage.scopes)).aggregate(
-        cancelled=Count("id", filter=Q(status=Status.CANCELLED)),
-        late=Count(
-            "id",
-            filter=Q(status=Status.CANCELLED, updated_at__gt=F("start") - LATE_CANCELLATION),
-        ),
+        cancelled=events_count(filter=Q(status=Status.CANCELLED)),
+        late=events_count(filter=Q(status=Status.CANCELLED, updated_at__gt=F("start") - LATE_CANCELLATION)),
+        # "Booked but not used" is said of a room, so each room's row counts.
         unused=Count("id", filter=Q(status=Status.CONFIRMED, unused=True)),
     )
     report.cancelled = figures["cancelled"]
@@ -220,13 +219,13 @@ def _cohosting(usage: Usage, report: Report) -> None:
         | Q(booking__cohosts__association_id__gt=F("booking__association_id"))
     )
     joined = Occurrence.objects.filter(any_scope(scopes) & other_cohost)
-    report.joint_dates = joined.values("booking_id", "recurrence_id").distinct().count()
+    report.joint_dates = joined.aggregate(n=events_count())["n"]
     # Joint events as the host: distinct dates with at least one other accepted host.
     joint = defaultdict(int)
     for row in (
         joined.values("booking__association_id")
         .order_by("booking__association_id")
-        .annotate(n=Count("id", distinct=True))
+        .annotate(n=events_count())
     ):
         joint[row["booking__association_id"]] += row["n"]
     # As an accepted co-host every counted date is a joint one (the host is there too).
@@ -236,7 +235,7 @@ def _cohosting(usage: Usage, report: Report) -> None:
     for row in (
         joined.values("booking__association_id", "booking__cohosts__association_id")
         .order_by()
-        .annotate(n=Count("id", distinct=True))
+        .annotate(n=events_count())
     ):
         a, b = row["booking__association_id"], row["booking__cohosts__association_id"]
         pairs[(min(a, b), max(a, b))] += row["n"]
@@ -254,7 +253,7 @@ def _cohosting(usage: Usage, report: Report) -> None:
         )
         .values("association_id", "booking__cohosts__association_id")
         .order_by()
-        .annotate(n=Count("booking__occurrences", distinct=True))
+        .annotate(n=events_count("booking__occurrences__"))
     ):
         a, b = row["association_id"], row["booking__cohosts__association_id"]
         pairs[(min(a, b), max(a, b))] += row["n"]

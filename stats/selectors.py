@@ -74,7 +74,7 @@ def _open_intervals(start: date, end: date, rooms: list[Room]) -> dict[int, dict
     return result
 
 
-def _booked_seconds(scopes: list[Scope]) -> dict[int, dict[str, float]]:
+def _room_booked_seconds(scopes: list[Scope]) -> dict[int, dict[str, float]]:
     """room id -> month -> booked seconds of confirmed occurrences, one query per zone."""
     result: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for scope in scopes:
@@ -295,7 +295,7 @@ def usage(*, start: date, end: date, venue: Venue | None = None, room: Room | No
         scopes=scopes,
         open_spans=spans,
         open_secs={pk: {m: h.seconds(i) for m, i in months.items()} for pk, months in spans.items()},
-        booked_secs=_booked_seconds(scopes),
+        booked_secs=_room_booked_seconds(scopes),
         visits=visits,
         associations=figures,
         association_names=names,
