@@ -1,5 +1,6 @@
 """Calendar read-side benchmark: one command, prints a table. Not a test.
 
+    .venv/bin/pip install -r bench/requirements.txt   # django-scheduler, to compare against
     .venv/bin/python bench/calendar.py [--runs 15] [--keep]
 
 Builds its own SQLite database in /tmp (never touches db.sqlite3): migrate,
@@ -44,7 +45,14 @@ def main() -> None:
     # (deleting another run's database by mistake).
     db_file = Path(os.environ["DATABASE_URL"].removeprefix("sqlite:///"))
     os.environ["DEBUG"] = "true"  # plain static storage: no collectstatic needed
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tupa.settings")
+    # Tupa's settings plus django-scheduler's app, for this benchmark only.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.scheduler_settings"
+    try:
+        import schedule  # noqa: F401
+    except ImportError:
+        sys.exit(
+            "django-scheduler is a benchmark-only dependency: .venv/bin/pip install -r bench/requirements.txt"
+        )
     import django
 
     django.setup()

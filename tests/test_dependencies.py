@@ -155,3 +155,29 @@ def test_the_check_sees_a_private_reach(tmp_path, monkeypatch):
     bad.write_text("from . import selectors\nfrom .hours import _secret\n\nx = selectors._scopes\n")
     monkeypatch.setitem(globals(), "ROOT", tmp_path)
     assert private_reaches(bad) == ["stats/bad.py:2 imports _secret", "stats/bad.py:4 uses selectors._scopes"]
+
+
+# Installed for the benchmarks only (bench/requirements.txt): the site must not need them.
+BENCH_ONLY = {"schedule", "pytz"}
+
+
+def test_the_site_imports_no_benchmark_only_package():
+    found = []
+    for app in sorted(OURS):
+        for path in python_files(app):
+            for node in ast.walk(ast.parse(path.read_text())):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    names = [node.module]
+                found += [
+                    f"{path.relative_to(ROOT)}:{node.lineno} {n}"
+                    for n in names
+                    if n.split(".")[0] in BENCH_ONLY
+                ]
+    assert found == []
+
+
+def test_no_benchmark_only_app_is_installed(settings):
+    assert not BENCH_ONLY & {app.split(".")[0] for app in settings.INSTALLED_APPS}
