@@ -9,11 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from tupa.oidc import providers_from_env
 
+from .env import env_bool, env_float, env_int
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# Strings, lists and URLs through django-environ; booleans and numbers through tupa/env.py,
+# which refuses a value it cannot read instead of taking it as false.
 env = environ.Env()
 
-DEBUG = env.bool("DEBUG", default=False)
+DEBUG = env_bool("DEBUG", default=False)
 
 # A random key per process is fine for a developer's `make run` and for one-off
 # management commands (API tokens are not signed with it). Serving requests without
@@ -111,7 +115,7 @@ else:
     # minutes: connecting gives up after 5 s, and a connection whose packets go
     # unacknowledged for 10 s is dropped, so the request becomes a 503 (tupa/unavailable.py).
     _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
-    _pg_options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
+    _pg_options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", default=5, minimum=0))
     _pg_options.setdefault("keepalives", 1)
     _pg_options.setdefault("keepalives_idle", 30)
     _pg_options.setdefault("keepalives_interval", 10)
@@ -120,7 +124,7 @@ else:
 # Persistent connections on SQLite too: every feed request reads the calendar version
 # (booking/changes.py), and opening a SQLite connection per request cost more than the
 # cached feed itself (bench/calendar.py).
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("CONN_MAX_AGE", default=60, minimum=0))
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
@@ -139,7 +143,7 @@ CACHES["ratelimit"] = {
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tupa <tupa@localhost>")
 # A mail server that hangs must not hold a worker (or, with immediate tasks, a request) for ever.
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=10, minimum=0)
 
 # E-mail goes through a task queue (tupa/mail.py). Production: the database queue, sent by
 # the Procfile's worker (`manage.py worker`), retried with backoff when the mail server
@@ -154,11 +158,11 @@ TASKS = {
         }[TASKS_BACKEND]
     }
 }
-EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=12)
-EMAIL_RETRY_BASE_SECONDS = env.float("EMAIL_RETRY_BASE_SECONDS", default=10)
-EMAIL_RETRY_MAX_SECONDS = env.float("EMAIL_RETRY_MAX_SECONDS", default=600)
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", default=12, minimum=0)
+EMAIL_RETRY_BASE_SECONDS = env_float("EMAIL_RETRY_BASE_SECONDS", default=10, minimum=0)
+EMAIL_RETRY_MAX_SECONDS = env_float("EMAIL_RETRY_MAX_SECONDS", default=600, minimum=0)
 # A task "running" this long was abandoned (worker killed, database lost mid-task): run again.
-TASKS_ABANDONED_SECONDS = env.int("TASKS_ABANDONED_SECONDS", default=300)
+TASKS_ABANDONED_SECONDS = env_int("TASKS_ABANDONED_SECONDS", default=300, minimum=0)
 
 # The season solver's time limit: CONTRACT.md wants an allocation within 60 s.
 SEASON_SOLVER_SECONDS = env.float("SEASON_SOLVER_SECONDS", default=50.0)
@@ -188,7 +192,7 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_ADAPTER = "tupa.accounts.AccountAdapter"
 # Behind a load balancer, the client's address is in X-Forwarded-For: say how many proxies to trust,
 # or every sign-in would share the balancer's address and its limits.
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=0, minimum=0)
 # Staff sign-in with the municipality's own accounts (tupa/oidc.py): off unless OIDC_ISSUER
 # and OIDC_CLIENT_ID are set. A first sign-in creates an account; coordinator rights are
 # still given by an admin, never by the identity provider.
@@ -288,8 +292,8 @@ CONTENT_SECURITY_POLICY = {
 }
 if not DEBUG:
     # TLS usually ends at the load balancer, which redirects; set true to redirect here.
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
