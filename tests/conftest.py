@@ -1,6 +1,7 @@
 """Shared fixtures: a house with rooms, an association, and one user of every role."""
 
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
@@ -18,6 +19,9 @@ from .factories import (
     VenueFactory,
     open_every_day,
 )
+
+# The houses' time zone: every test that writes a local wall-clock time uses it.
+HEL = ZoneInfo("Europe/Helsinki")
 
 
 def pytest_collection_modifyitems(config, items):

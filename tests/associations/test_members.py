@@ -17,7 +17,10 @@ def test_an_admin_sees_the_members(client, users, association, django_assert_max
 
 def test_a_coordinator_may_manage(client, users, association):
     client.force_login(users.coordinator)
-    assert client.get("/associations/elakelaiset/members/").status_code == 200
+    response = client.get("/associations/elakelaiset/members/")
+    assert response.status_code == 200
+    listed = {m.user.username for m in response.context["memberships"]}
+    assert listed == {"admin", "member"}
 
 
 @pytest.mark.parametrize("who", ["member", "outsider"])

@@ -1,10 +1,8 @@
 """Alternatives when the requested time is taken: nearest free times, other rooms."""
 
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import time, timedelta
 
 import pytest
-import time_machine
 
 from booking import services
 from booking.alternatives import candidate_shifts, free_shifts, shift_slots, suggest_alternatives
@@ -12,12 +10,7 @@ from booking.recurrence import Slot, expand
 from booking.rules import ClosedSpan, Hours, RoomRules
 from tests.factories import ClosureFactory, RoomFactory
 
-HEL = ZoneInfo("Europe/Helsinki")
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=HEL)
-
-
-def at(day: str, hour: int, minute: int = 0) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=HEL)
+from .conftest import HEL, NOW, at
 
 
 def rules(**kw) -> RoomRules:
@@ -94,12 +87,6 @@ def test_buffer_keeps_turnaround_free():
 
 
 # ---------------------------------------------------------------- with the database
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.mark.django_db

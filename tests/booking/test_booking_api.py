@@ -1,24 +1,15 @@
 """POST /api/v1/bookings and GET /api/v1/bookings/{id}, exactly as the contract says."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from booking.models import Booking, Occurrence
 from tests.factories import AssociationFactory, ClosureFactory
 
-HEL = ZoneInfo("Europe/Helsinki")
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=HEL)
+from .conftest import HEL
 
-pytestmark = [pytest.mark.django_db]
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def at(day: str, hour: int, minute: int = 0) -> str:
@@ -63,6 +54,12 @@ def test_outsider_cannot_book_for_another_association(api, users, association, r
 def test_coordinator_books_for_any_association(api, users, association, room):
     response = api(users.coordinator).post("/api/v1/bookings", payload(association, room), format="json")
     assert response.status_code == 201
+    booking = Booking.objects.get(pk=response.json()["id"])
+    assert (booking.association, booking.created_by, booking.status) == (
+        association,
+        users.coordinator,
+        "confirmed",
+    )
 
 
 def test_pending_association_cannot_book(api, users, room):
@@ -70,6 +67,7 @@ def test_pending_association_cannot_book(api, users, room):
     users.member.memberships.create(association=pending, role="admin")
     response = api(users.member).post("/api/v1/bookings", payload(pending, room), format="json")
     assert response.status_code == 403
+    assert not Booking.objects.exists() and not Occurrence.objects.exists()
 
 
 def test_approval_room_gives_pending(api, users, association, approval_room):
@@ -130,6 +128,7 @@ def test_back_to_back_is_not_a_conflict(api, users, association, room):
     api(users.admin).post("/api/v1/bookings", payload(association, room), format="json")
     body = payload(association, room, start=at("2026-12-01", 20), end=at("2026-12-01", 21))
     assert api(users.admin).post("/api/v1/bookings", body, format="json").status_code == 201
+    assert Occurrence.objects.filter(room=room, status="confirmed").count() == 2
 
 
 def test_buffer_makes_back_to_back_a_conflict(api, users, association, room):
@@ -140,6 +139,7 @@ def test_buffer_makes_back_to_back_a_conflict(api, users, association, room):
     assert api(users.admin).post("/api/v1/bookings", body, format="json").status_code == 409
     before = payload(association, room, start=at("2026-12-01", 16), end=at("2026-12-01", 17, 45))
     assert api(users.admin).post("/api/v1/bookings", before, format="json").status_code == 409
+    assert Booking.objects.count() == 1  # the refused ones saved nothing
     later = payload(association, room, start=at("2026-12-01", 20, 30), end=at("2026-12-01", 21))
     assert api(users.admin).post("/api/v1/bookings", later, format="json").status_code == 201
 
@@ -240,8 +240,11 @@ def test_private_booking_is_hidden_from_outsiders(api, users, association, room)
         .post("/api/v1/bookings", payload(association, room, public=False), format="json")
         .json()
     )
-    assert api(users.outsider).get(f"/api/v1/bookings/{created['id']}").status_code in (403, 404)
-    assert api(users.admin).get("/api/v1/bookings/999999").status_code == 404
+    hidden = api(users.outsider).get(f"/api/v1/bookings/{created['id']}")
+    missing = api(users.admin).get("/api/v1/bookings/999999")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json() == missing.json()  # nothing tells the outsider the id exists
+    assert created["title"] not in hidden.content.decode()
 
 
 def test_a_conflict_offers_free_times_nearby_and_other_rooms(

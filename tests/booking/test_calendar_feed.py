@@ -10,7 +10,8 @@ from booking.feeds import site_domain
 from booking.models import Status
 
 from ..factories import BookingFactory, CategoryFactory, CoHostFactory, OccurrenceFactory, RoomFactory
-from .conftest_calendar import HELSINKI, NOW, cancel, frozen_now, local, make_event, make_series, move  # noqa: F401
+from .calendar_data import cancel, local, make_event, make_series, move
+from .conftest import HEL
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -46,7 +47,7 @@ def test_it_keeps_a_series_across_the_dst_change(client, room, association):
     assert vevents[0]["RRULE"]["COUNT"] == [5]
     starts = _expanded(cal)
     assert starts == _db_dates(booking)
-    assert {s.astimezone(HELSINKI).hour for s in starts} == {18}
+    assert {s.astimezone(HEL).hour for s in starts} == {18}
     assert cal.walk("VTIMEZONE")[0]["TZID"] == "Europe/Helsinki"
 
 
@@ -80,6 +81,7 @@ def test_it_shows_no_private_pending_or_old_events(client, room, association):
 
 
 def test_it_describes_a_one_off_event(client, room, association, other_association):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "fi"  # the feed's words and category in Finnish
     booking = make_event(
         room=room,
         association=association,
@@ -200,4 +202,4 @@ def test_an_off_site_event_appears(client, association):
     cal, _ = _feed(client)
     (event,) = cal.walk("VEVENT")
     assert str(event["LOCATION"]) == "Kirkonkylän tori"
-    assert event["DTSTART"].dt == datetime(2026, 10, 10, 10, tzinfo=HELSINKI)
+    assert event["DTSTART"].dt == datetime(2026, 10, 10, 10, tzinfo=HEL)

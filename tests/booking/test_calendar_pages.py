@@ -7,7 +7,7 @@ import pytest
 from booking.models import Status
 
 from ..factories import CategoryFactory, CoHostFactory, RoomFactory
-from .conftest_calendar import frozen_now, local, make_event, make_series  # noqa: F401
+from .calendar_data import local, make_event, make_series
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -115,7 +115,7 @@ def test_the_event_page(client, room, association, other_association):
     )
     CoHostFactory(booking=booking, association=other_association)
     occ = booking.occurrences.get()
-    response = client.get(f"/events/{occ.id}/")
+    response = client.get(f"/events/{occ.id}/", HTTP_ACCEPT_LANGUAGE="fi")  # the category's Finnish name
     assert response.status_code == 200
     html = response.content.decode()
     for text in (

@@ -1,22 +1,12 @@
 """POST /api/v1/bookings/{id}/cancel: the whole series, one date, or a date and those after."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
-import time_machine
 from django.core import mail
 
 from audit.models import AuditEntry
+from booking.models import Occurrence
 
-HEL = ZoneInfo("Europe/Helsinki")
-pytestmark = [pytest.mark.django_db]
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(datetime(2026, 11, 23, 9, tzinfo=HEL), tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 @pytest.fixture
@@ -90,6 +80,13 @@ def test_a_cancelled_slot_can_be_booked_again(api, users, series, other_associat
         format="json",
     )
     assert response.status_code == 201
+    assert response.json()["status"] == "confirmed"
+    assert (
+        Occurrence.objects.filter(
+            room=room, status="confirmed", start=response.json()["occurrences"][0]["start"]
+        ).count()
+        == 1
+    )
 
 
 @pytest.mark.parametrize(
@@ -115,11 +112,14 @@ def test_outsider_cannot_cancel(api, users, series):
 
 def test_anonymous_cannot_cancel(api, series):
     assert api(None).post(f"/api/v1/bookings/{series}/cancel", {}, format="json").status_code == 401
+    assert set(Occurrence.objects.filter(booking_id=series).values_list("status", flat=True)) == {"confirmed"}
 
 
 def test_coordinator_can_cancel(api, users, series):
     response = api(users.coordinator).post(f"/api/v1/bookings/{series}/cancel", {}, format="json")
     assert response.status_code == 200
+    assert statuses(response) == ["cancelled"] * 4
+    assert AuditEntry.objects.get(action="booking.cancelled", booking_id=series).actor == users.coordinator
 
 
 def test_unknown_booking_is_404(api, users):

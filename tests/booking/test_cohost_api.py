@@ -1,22 +1,12 @@
 """An invited association's admin accepts or declines co-hosting."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
-import time_machine
 
 from associations.models import Membership
+from booking.models import CoHost
 from tests.factories import AssociationFactory, MembershipFactory
 
-HEL = ZoneInfo("Europe/Helsinki")
-pytestmark = [pytest.mark.django_db]
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(datetime(2026, 11, 23, 9, tzinfo=HEL), tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 @pytest.fixture
@@ -52,11 +42,13 @@ def test_a_member_who_is_not_admin_cannot_answer(api, joint, other_association):
     member = MembershipFactory(association=other_association, role=Membership.Role.MEMBER).user
     response = api(member).post(f"/api/v1/bookings/{joint}/cohosts/{other_association.pk}/accept")
     assert response.status_code == 403
+    assert CoHost.objects.get(booking_id=joint).status == CoHost.Status.INVITED
 
 
 def test_the_host_cannot_answer_for_the_invited(api, users, joint, other_association):
     response = api(users.admin).post(f"/api/v1/bookings/{joint}/cohosts/{other_association.pk}/accept")
     assert response.status_code == 403
+    assert CoHost.objects.get(booking_id=joint).status == CoHost.Status.INVITED
 
 
 def test_an_association_that_was_not_invited_gets_400(api, users, joint):
@@ -79,3 +71,4 @@ def test_anonymous_gets_401(api, joint, other_association):
     assert (
         api(None).post(f"/api/v1/bookings/{joint}/cohosts/{other_association.pk}/accept").status_code == 401
     )
+    assert CoHost.objects.get(booking_id=joint).responded_at is None

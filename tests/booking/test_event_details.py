@@ -1,10 +1,6 @@
 """An event's public details (accessibility, price, sign-up, image) and joint events on the web."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
-import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -14,26 +10,9 @@ from booking.models import Booking, CoHost, Status
 from booking.series import cohost_invite, event_details_update
 from tests.factories import AssociationFactory
 
-HEL = ZoneInfo("Europe/Helsinki")
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=HEL)
+from .conftest import at
 
-pytestmark = [pytest.mark.django_db]
-
-
-@pytest.fixture
-def client(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-def at(day: str, hour: int) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=HEL)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def form_data(association, room, **kw) -> dict:
@@ -209,6 +188,7 @@ def test_a_stranger_cannot_see_or_edit_the_details_page(client, users, joint):
         client.post(f"/bookings/{joint.pk}/details/", {"title": "X", "audience": "everyone"}).status_code
         == 404
     )
+    assert Booking.objects.get(pk=joint.pk).title == joint.title
 
 
 def test_the_host_invites_another_association_later(

@@ -7,7 +7,7 @@ import pytest
 from booking.models import Status
 
 from ..factories import CategoryFactory, CoHostFactory, OccurrenceFactory, RoomFactory
-from .conftest_calendar import frozen_now, local, make_event, make_series  # noqa: F401
+from .calendar_data import local, make_event, make_series
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 

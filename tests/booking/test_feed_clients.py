@@ -19,8 +19,9 @@ import recurring_ical_events
 import vobject
 from icalendar import Calendar, Timezone
 
+from ..conftest import HEL
 from ..factories import CategoryFactory
-from .conftest_calendar import HELSINKI, cancel, frozen_now, local, make_event, make_series, move  # noqa: F401
+from .calendar_data import cancel, local, make_event, make_series, move
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(__file__).with_name("icaljs_expand.mjs")
@@ -125,7 +126,7 @@ def test_icalendar_and_vobject_read_the_same_dates(client, year_of_events):
 
 def test_winter_dates_of_next_year_keep_their_local_time_in_ical_js(client, year_of_events):
     starts = [start for start, _end in icaljs(client.get("/calendar.ics").content)]
-    tuesdays = [s.astimezone(HELSINKI) for s in starts if s.astimezone(HELSINKI).weekday() == 1]
+    tuesdays = [s.astimezone(HEL) for s in starts if s.astimezone(HEL).weekday() == 1]
     assert {s.hour for s in tuesdays} == {18}
     assert {s.utcoffset() for s in tuesdays} == {timedelta(hours=2), timedelta(hours=3)}
 

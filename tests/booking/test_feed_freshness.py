@@ -19,7 +19,7 @@ from venues.models import Room
 
 from ..factories import CategoryFactory, UserFactory
 from .admin_form import admin_save
-from .conftest_calendar import cancel, frozen_now, local, make_series  # noqa: F401
+from .calendar_data import local, make_series
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("frozen_now")]
 
@@ -40,6 +40,7 @@ def _lm(response):
 
 @pytest.fixture
 def admin_client(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "fi"  # the feed names the category in Finnish
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
     return client
 
@@ -117,6 +118,7 @@ def test_a_change_made_without_any_cache_call_reaches_every_cache(client, series
 @pytest.mark.postgres
 def test_a_writer_in_flight_is_neither_cached_nor_given_a_last_modified(client, series, room):
     """PostgreSQL may commit ids out of order: A takes the lower id, B commits first."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "fi"  # the feed names the category in Finnish
     _get(client)
     a_wrote, b_done, release = threading.Event(), threading.Event(), threading.Event()
 

@@ -10,7 +10,7 @@ from icalendar import Calendar
 from booking.feeds import series_uid, site_domain
 
 from ..factories import BookingFactory, OccurrenceFactory
-from .conftest_calendar import HELSINKI, frozen_now, local, make_event, make_series  # noqa: F401
+from .calendar_data import local, make_event, make_series
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 

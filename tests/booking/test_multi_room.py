@@ -24,7 +24,7 @@ from ..factories import (
     RoomFactory,
     VenueFactory,
 )
-from .conftest_calendar import HELSINKI, frozen_now, local  # noqa: F401
+from .calendar_data import local
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 

@@ -14,7 +14,8 @@ from booking.feeds import site_domain
 from booking.models import Booking, Occurrence, Status
 
 from ..factories import BookingFactory, OccurrenceFactory, RoomFactory
-from .conftest_calendar import HELSINKI, frozen_now, local  # noqa: F401
+from .calendar_data import local
+from .conftest import HEL
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -45,7 +46,7 @@ def test_it_books_an_off_site_series_confirmed_at_once(users, association):
     rows = list(booking.occurrences.order_by("start"))
     assert [o.room_id for o in rows] == [None, None, None]
     # Expanded on Helsinki wall-clock time: 18:00 before and after the clocks turn back.
-    assert {o.start.astimezone(HELSINKI).hour for o in rows} == {18}
+    assert {o.start.astimezone(HEL).hour for o in rows} == {18}
     assert all(o.block_end == o.end for o in rows)
 
 

@@ -1,11 +1,11 @@
 """The one overlap rule (booking/overlap.py): half-open spans, the buffer part of the span."""
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from booking.overlap import block_end, collides, overlaps
 
-HEL = ZoneInfo("Europe/Helsinki")
+from .conftest import HEL
+
 T = datetime(2026, 12, 9, 10, tzinfo=HEL)
 H = timedelta(hours=1)
 

@@ -1,37 +1,17 @@
 """The booking form: book once or as a series, conflicts, only the free dates, rule errors."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
-import time_machine
 from django.urls import reverse
 
 from booking import services
 from booking.models import Booking, Occurrence, Status
 from tests.factories import AssociationFactory, ClosureFactory, RoomFactory
 
-HEL = ZoneInfo("Europe/Helsinki")
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=HEL)
+from .conftest import at
+
 URL = reverse("booking:new")
 
-pytestmark = [pytest.mark.django_db]
-
-
-@pytest.fixture
-def client(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # assert on the English source strings
-    return client
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-def at(day: str, hour: int, minute: int = 0) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=HEL)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def form_data(association, room, **kw) -> dict:

@@ -1,36 +1,18 @@
 """My bookings: every booking of the user's associations, upcoming first, with pending reasons."""
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from booking import services
 from booking.models import CoHost
 from tests.factories import BookingFactory, CoHostFactory, OccurrenceFactory
 
-HEL = ZoneInfo("Europe/Helsinki")
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=HEL)
+from .conftest import HEL, at
+
 URL = "/my/bookings/"
 
-pytestmark = [pytest.mark.django_db]
-
-
-@pytest.fixture
-def client(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-def at(day: str, hour: int) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=HEL)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def dated(association, room, start, title, **kw):

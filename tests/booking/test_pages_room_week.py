@@ -1,34 +1,13 @@
 """A room's week: free and busy by hour in local time, private bookings only as "Reserved"."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
-import time_machine
 
 from booking import services
 from tests.factories import ClosureFactory, RoomFactory
 
-HEL = ZoneInfo("Europe/Helsinki")
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=HEL)  # a Monday
+from .conftest import at
 
-pytestmark = [pytest.mark.django_db]
-
-
-@pytest.fixture
-def client(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-def at(day: str, hour: int, minute: int = 0) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=HEL)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def book(actor, association, room, start, end, *, title, public):

@@ -1,31 +1,17 @@
 """The booking form for an event in several rooms, and for one held outside the house."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from booking.models import Booking, Occurrence
 from tests.factories import BookingFactory, OccurrenceFactory, RoomFactory
 
-HEL = ZoneInfo("Europe/Helsinki")
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=HEL)
+from .conftest import HEL
+
 URL = "/bookings/new/"
 
-pytestmark = [pytest.mark.django_db]
-
-
-@pytest.fixture
-def client(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 @pytest.fixture

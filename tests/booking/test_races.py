@@ -5,7 +5,6 @@ PostgreSQL only: each thread has its own connection and transaction, as app serv
 
 import threading
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection, connections
@@ -14,7 +13,8 @@ from booking import services
 from booking.models import Occurrence, Status
 from tests.factories import AssociationFactory, MembershipFactory
 
-HEL = ZoneInfo("Europe/Helsinki")
+from .conftest import HEL
+
 pytestmark = [pytest.mark.postgres]
 
 

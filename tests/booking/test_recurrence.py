@@ -1,7 +1,6 @@
 """Recurrence expansion and overlap arithmetic, without a database."""
 
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from dateutil.rrule import WEEKLY, rrule
@@ -11,7 +10,7 @@ from hypothesis import strategies as st
 from booking.overlap import overlaps
 from booking.recurrence import RecurrenceError, expand, local_day_bounds, localize
 
-HEL = ZoneInfo("Europe/Helsinki")
+from .conftest import HEL
 
 
 def local(*args) -> datetime:

@@ -2,7 +2,6 @@
 and a change that would make two confirmed dates overlap is refused with those dates."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -14,18 +13,9 @@ from booking.recurrence import Slot
 from tests.factories import UserFactory
 from venues.models import Room
 
-HEL = ZoneInfo("Europe/Helsinki")
-pytestmark = [pytest.mark.django_db]
+from .conftest import HEL, at
 
-
-def at(day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(2026, 12, day, hour, minute, tzinfo=HEL)
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(datetime(2026, 12, 7, 9, tzinfo=HEL), tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def book(users, association, room, start, end, title="Kerho"):
@@ -35,38 +25,40 @@ def book(users, association, room, start, end, title="Kerho"):
 
 
 def test_it_recomputes_the_dates_not_yet_over_and_keeps_the_past(users, association, room):
-    with time_machine.travel(datetime(2026, 12, 1, 9, tzinfo=HEL), tick=False):
-        past = book(users, association, room, at(2, 10), at(2, 12))
-    coming = book(users, association, room, at(9, 10), at(9, 12))
+    with time_machine.travel(datetime(2026, 11, 16, 9, tzinfo=HEL), tick=False):
+        past = book(users, association, room, at("2026-11-20", 10), at("2026-11-20", 12))
+    coming = book(users, association, room, at("2026-11-30", 10), at("2026-11-30", 12))
     changed = services.room_set_buffer(actor=users.coordinator, room=room, buffer_minutes=30)
     assert changed == 1
     assert Room.objects.get(pk=room.pk).buffer_minutes == 30
-    assert Occurrence.objects.get(booking=coming).block_end == at(9, 12, 30)
-    assert Occurrence.objects.get(booking=past).block_end == at(2, 12)
+    assert Occurrence.objects.get(booking=coming).block_end == at("2026-11-30", 12, 30)
+    assert Occurrence.objects.get(booking=past).block_end == at("2026-11-20", 12)
     assert AuditEntry.objects.filter(action="room.buffer_set", data__new=30, data__dates=1).exists()
 
 
 def test_the_new_buffer_holds_in_the_conflict_check(users, association, room):
-    book(users, association, room, at(9, 10), at(9, 12))
+    book(users, association, room, at("2026-11-30", 10), at("2026-11-30", 12))
     services.room_set_buffer(actor=users.coordinator, room=room, buffer_minutes=30)
     room.refresh_from_db()
-    assert services.find_conflicts(room, [Slot(at(9, 12, 15), at(9, 13))])
+    assert services.find_conflicts(room, [Slot(at("2026-11-30", 12, 15), at("2026-11-30", 13))])
     with pytest.raises(services.BookingConflict):
-        book(users, association, room, at(9, 12, 15), at(9, 13), title="Liian aikaisin")
-    assert book(users, association, room, at(9, 12, 30), at(9, 13), title="Juuri sopivasti")
+        book(users, association, room, at("2026-11-30", 12, 15), at("2026-11-30", 13), title="Liian aikaisin")
+    assert book(
+        users, association, room, at("2026-11-30", 12, 30), at("2026-11-30", 13), title="Juuri sopivasti"
+    )
 
 
 def test_it_refuses_a_buffer_that_would_make_dates_overlap_and_saves_nothing(users, association, room):
-    first = book(users, association, room, at(9, 10), at(9, 12), title="Ensin")
-    second = book(users, association, room, at(9, 12), at(9, 14), title="Sitten")
+    first = book(users, association, room, at("2026-11-30", 10), at("2026-11-30", 12), title="Ensin")
+    second = book(users, association, room, at("2026-11-30", 12), at("2026-11-30", 14), title="Sitten")
     with pytest.raises(services.BookingConflict) as refused:
         services.room_set_buffer(actor=users.coordinator, room=room, buffer_minutes=15)
     assert [(c.requested_start, c.start, c.title) for c in refused.value.conflicts] == [
-        (at(9, 10), at(9, 12), "Sitten")
+        (at("2026-11-30", 10), at("2026-11-30", 12), "Sitten")
     ]
     assert Room.objects.get(pk=room.pk).buffer_minutes == 0
-    assert Occurrence.objects.get(booking=first).block_end == at(9, 12)
-    assert Occurrence.objects.get(booking=second).block_end == at(9, 14)
+    assert Occurrence.objects.get(booking=first).block_end == at("2026-11-30", 12)
+    assert Occurrence.objects.get(booking=second).block_end == at("2026-11-30", 14)
     assert not AuditEntry.objects.filter(action="room.buffer_set").exists()
 
 
@@ -99,18 +91,18 @@ def admin_client(client):
 
 
 def test_the_admin_shows_the_colliding_dates_and_does_not_save(admin_client, users, association, room):
-    book(users, association, room, at(9, 10), at(9, 12))
-    book(users, association, room, at(9, 12), at(9, 14))
+    book(users, association, room, at("2026-11-30", 10), at("2026-11-30", 12))
+    book(users, association, room, at("2026-11-30", 12), at("2026-11-30", 14))
     response = admin_client.post(f"/admin/venues/room/{room.pk}/change/", _room_form(room, buffer_minutes=15))
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors["buffer_minutes"]
-    assert "09.12.2026 10:00 / 09.12.2026 12:00" in errors[0]
+    assert "30.11.2026 10:00 / 30.11.2026 12:00" in errors[0]
     assert Room.objects.get(pk=room.pk).buffer_minutes == 0
 
 
 def test_the_admin_saves_a_buffer_that_fits_and_recomputes(admin_client, users, association, room):
-    booking = book(users, association, room, at(9, 10), at(9, 12))
+    booking = book(users, association, room, at("2026-11-30", 10), at("2026-11-30", 12))
     response = admin_client.post(f"/admin/venues/room/{room.pk}/change/", _room_form(room, buffer_minutes=20))
     assert response.status_code == 302
     assert Room.objects.get(pk=room.pk).buffer_minutes == 20
-    assert Occurrence.objects.get(booking=booking).block_end == at(9, 12, 20)
+    assert Occurrence.objects.get(booking=booking).block_end == at("2026-11-30", 12, 20)

@@ -14,7 +14,7 @@ from booking.models import MAX_DATE_LENGTH, Status
 from booking.selectors import calendar_item_pages, calendar_items
 
 from ..factories import BookingFactory, CoHostFactory, OccurrenceFactory, RoomFactory
-from .conftest_calendar import cancel, frozen_now, local, make_event, make_series, move  # noqa: F401
+from .calendar_data import cancel, local, make_event, make_series, move
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 

@@ -200,6 +200,8 @@ def test_nobody_answers_another_users_offer(login, users, taken, room, associati
     entry = _join(users.member, association, room)
     assert login(users.outsider).post(f"/waitlist/{entry.pk}/accept/").status_code == 404
     assert login(users.outsider).post(f"/waitlist/{entry.pk}/cancel/").status_code == 404
+    entry.refresh_from_db()
+    assert (entry.status, entry.booking_id) == (WaitlistEntry.Status.WAITING, None)
 
 
 def test_lapsed_entries_and_proposals_expire(users, taken, room, association, rivals):

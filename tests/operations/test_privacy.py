@@ -18,7 +18,7 @@ from booking.forms import BookingForm
 from booking.models import Booking, CoHost, Occurrence, Status
 from operations import privacy
 from tests.factories import PASSWORD, BookingFactory, OccurrenceFactory, UserFactory
-from tests.stats.conftest import HELSINKI, book
+from tests.stats.conftest import HEL, book
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def usage(api, start="2025-03-01", end="2025-03-31") -> dict:
 
 def coming(association, room, days=7, **booking):
     """A confirmed two-hour booking `days` from now, 10-12 Helsinki time."""
-    start = (timezone.now().astimezone(HELSINKI) + timedelta(days=days)).replace(
+    start = (timezone.now().astimezone(HEL) + timedelta(days=days)).replace(
         hour=10, minute=0, second=0, microsecond=0
     )
     item = BookingFactory(
@@ -274,7 +274,7 @@ def test_it_hides_the_association_everywhere(client, api, users, association):
 
 def test_an_erased_association_cannot_book(api, users, association, room):
     privacy.erase_association(association, actor=users.coordinator)
-    start = (timezone.now() + timedelta(days=3)).astimezone(HELSINKI).replace(hour=10, minute=0, second=0)
+    start = (timezone.now() + timedelta(days=3)).astimezone(HEL).replace(hour=10, minute=0, second=0)
 
     response = api(users.coordinator).post(
         "/api/v1/bookings",

@@ -30,6 +30,7 @@ def test_the_login_form_refuses_a_post_without_a_token(db):
     client = Client(enforce_csrf_checks=True)
     response = client.post("/accounts/login/", {"login": "x", "password": "y"})
     assert response.status_code == 403
+    assert "_auth_user_id" not in client.session
 
 
 def test_a_form_post_with_the_token_is_accepted(world):
@@ -39,6 +40,7 @@ def test_a_form_post_with_the_token_is_accepted(world):
     token = page.cookies["csrftoken"].value
     response = client.post("/associations/new/", {"csrfmiddlewaretoken": token, "name": ""})
     assert response.status_code in (200, 400)  # the form's own validation, not CSRF
+    assert response.context["form"].errors["name"]
 
 
 def test_session_api_writes_need_the_token(world):

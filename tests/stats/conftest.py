@@ -1,19 +1,17 @@
 """Helpers for the statistics tests: local times in Helsinki and one-line bookings."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from booking.models import Status
+from tests.conftest import HEL
 from tests.factories import BookingFactory, CoHostFactory, OccurrenceFactory
-
-HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 def at(text: str) -> datetime:
     """'2026-01-06 10:00' in Helsinki wall-clock time (fold=0)."""
-    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=HELSINKI)
+    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=HEL)
 
 
 def book(association, room, start: str, end: str, status=Status.CONFIRMED, cohosts=(), **booking):

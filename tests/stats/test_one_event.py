@@ -14,7 +14,7 @@ from booking import services
 from booking.models import CoHost
 from tests.factories import RoomFactory
 
-from .conftest import HELSINKI, at
+from .conftest import HEL, at
 
 pytestmark = pytest.mark.django_db
 PERIOD = {"start": "2026-01-05", "end": "2026-01-11"}
@@ -30,7 +30,7 @@ def csv_rows(path: str) -> dict[str, list[str]]:
 @pytest.fixture
 def two_room_dates(users, venue, room, association, other_association):
     kitchen = RoomFactory(venue=venue, name="Keittiö", slug="keittio")
-    with time_machine.travel(datetime(2026, 1, 1, 9, tzinfo=HELSINKI), tick=False):
+    with time_machine.travel(datetime(2026, 1, 1, 9, tzinfo=HEL), tick=False):
         joint = services.booking_create(
             actor=users.admin,
             association=association,

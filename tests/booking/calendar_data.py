@@ -1,34 +1,25 @@
 """Calendar test data: series built from factories, one Occurrence row per date.
 
-Imported by the calendar, feed and events API tests (`from .conftest_calendar import ...`).
+Plain helpers, imported by the calendar, feed and events API tests; their clock, the
+`frozen_now` fixture, is in tests/booking/conftest.py.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
-
-import pytest
-import time_machine
 
 from booking.models import Status
 from booking.recurrence import localize
 
+from ..conftest import HEL
 from ..factories import BookingFactory, OccurrenceFactory
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
 # Thursday 2026-10-01 12:00 Helsinki: the DST change of 2026-10-25 lies ahead.
-NOW = datetime(2026, 10, 1, 12, 0, tzinfo=HELSINKI)
-
-
-@pytest.fixture
-def frozen_now():
-    with time_machine.travel(NOW, tick=True):
-        yield NOW
+CALENDAR_NOW = datetime(2026, 10, 1, 12, 0, tzinfo=HEL)
 
 
 def local(*args) -> datetime:
-    return localize(datetime(*args), HELSINKI)
+    return localize(datetime(*args), HEL)
 
 
 def make_series(
@@ -42,8 +33,8 @@ def make_series(
     **booking_fields,
 ):
     """A weekly series and its dates, each expanded on the local wall clock (18:00 stays 18:00)."""
-    naive = first.astimezone(HELSINKI).replace(tzinfo=None)
-    starts = [localize(naive + timedelta(weeks=n), HELSINKI) for n in range(count)]
+    naive = first.astimezone(HEL).replace(tzinfo=None)
+    starts = [localize(naive + timedelta(weeks=n), HEL) for n in range(count)]
     booking = BookingFactory(
         room=room,
         association=association,
