@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 RUN_STAMP := $(VENV)/.installed-run
 
-.PHONY: run test install lint format check migrations-check compilemessages messages pytest ci clean
+.PHONY: run test install lint format check typecheck migrations-check compilemessages messages pytest ci clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,10 +49,14 @@ check: install
 
 migrations-check: check
 
+# mypy with django-stubs over the files listed in pyproject.toml ([tool.mypy] files).
+typecheck: install
+	$(BIN)/mypy
+
 pytest: install compilemessages
 	$(BIN)/pytest
 
-test: lint check compilemessages pytest
+test: lint check typecheck compilemessages pytest
 
 ci:
 	bash .ci/run

@@ -6,11 +6,17 @@ in booking/permissions.py from these facts: this app sits below booking and cann
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from typing import TYPE_CHECKING, TypeAlias
+
+from django.contrib.auth.models import AnonymousUser
 
 from .models import Association, Membership
 
-User = AbstractBaseUser | AnonymousUser
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User as AuthUser
+
+# Whoever asks: a signed-in account (the project uses Django's own user model) or nobody.
+User: TypeAlias = "AuthUser | AnonymousUser"
 
 
 def is_coordinator(user: User) -> bool:

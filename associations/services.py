@@ -6,8 +6,9 @@ its e-mails only after commit, so a rolled-back change never mails anyone.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +19,9 @@ from audit.services import audit
 
 from . import emails, permissions
 from .models import Association, Invitation, Membership
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def _unique_slug(name: str) -> str:
@@ -31,7 +35,7 @@ def _unique_slug(name: str) -> str:
 @transaction.atomic
 def association_register(
     *,
-    user: AbstractBaseUser,
+    user: User,
     name: str,
     contact_email: str,
     description: str = "",
@@ -84,9 +88,7 @@ def _decide(*, actor, association: Association, status: str, reason: str) -> Ass
 
 
 @transaction.atomic
-def association_approve(
-    *, actor: AbstractBaseUser, association: Association, reason: str = ""
-) -> Association:
+def association_approve(*, actor: User, association: Association, reason: str = "") -> Association:
     association = _decide(
         actor=actor, association=association, status=Association.Status.APPROVED, reason=reason.strip()
     )
@@ -101,7 +103,7 @@ def association_approve(
 
 
 @transaction.atomic
-def association_reject(*, actor: AbstractBaseUser, association: Association, reason: str) -> Association:
+def association_reject(*, actor: User, association: Association, reason: str) -> Association:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Tell the registrant why the association is not approved.")})
@@ -110,7 +112,7 @@ def association_reject(*, actor: AbstractBaseUser, association: Association, rea
 
 @transaction.atomic
 def membership_invite(
-    *, actor: AbstractBaseUser, association: Association, email: str, role: str = Membership.Role.MEMBER
+    *, actor: User, association: Association, email: str, role: str = Membership.Role.MEMBER
 ) -> Invitation:
     if not permissions.can_manage(actor, association):
         raise PermissionDenied
@@ -128,7 +130,7 @@ def membership_invite(
 
 
 @transaction.atomic
-def invitation_accept(*, user: AbstractBaseUser, token: str) -> Membership:
+def invitation_accept(*, user: User, token: str) -> Membership:
     """Any signed-in account may accept: people often sign up with another address than the invited one."""
     if not user.is_authenticated:
         raise PermissionDenied
@@ -167,7 +169,7 @@ def _lock_admins(association: Association) -> list[int]:
 
 
 @transaction.atomic
-def membership_remove(*, actor: AbstractBaseUser, membership: Membership) -> None:
+def membership_remove(*, actor: User, membership: Membership) -> None:
     """Admins and coordinators remove members; anyone may leave on their own."""
     association = membership.association
     if not (permissions.can_manage(actor, association) or membership.user_id == actor.pk):
@@ -183,9 +185,7 @@ def membership_remove(*, actor: AbstractBaseUser, membership: Membership) -> Non
 
 
 @transaction.atomic
-def admin_transfer(
-    *, actor: AbstractBaseUser, association: Association, to_user: AbstractBaseUser
-) -> Membership:
+def admin_transfer(*, actor: User, association: Association, to_user: User) -> Membership:
     """Make another member the admin; an admin who hands the role over becomes a member."""
     if not permissions.can_manage(actor, association):
         raise PermissionDenied
@@ -205,7 +205,7 @@ def admin_transfer(
     return target
 
 
-def profile_set_language(*, user: AbstractBaseUser, language: str) -> None:
+def profile_set_language(*, user: User, language: str) -> None:
     """Remember the language a person chose; their e-mails are written in it from now on."""
     from .language import LANGUAGE_CODES
     from .models import Profile

@@ -99,9 +99,7 @@ class Booking(models.Model):
     category = models.ForeignKey(
         Category, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("category")
     )
-    audience = models.CharField(
-        _("audience"), max_length=10, choices=Audience.choices, default=Audience.EVERYONE
-    )
+    audience = models.CharField(_("audience"), max_length=10, choices=Audience, default=Audience.EVERYONE)
     accessibility_notes = models.TextField(_("accessibility"), blank=True)
     is_free = models.BooleanField(_("free of charge"), default=True)
     registration_required = models.BooleanField(_("sign-up required"), default=False)
@@ -114,7 +112,7 @@ class Booking(models.Model):
     rrule = models.CharField(_("recurrence rule (RFC 5545)"), max_length=500, blank=True)
     start = models.DateTimeField(_("first start"))
     end = models.DateTimeField(_("first end"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, db_index=True)
     status_reason = models.TextField(_("reason"), blank=True)
     sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE, raised on change")
     created_by = models.ForeignKey(
@@ -155,7 +153,7 @@ class Occurrence(models.Model):
     block_end = models.DateTimeField()
     # The date as the series rule generated it (iCalendar RECURRENCE-ID); differs from start when moved.
     recurrence_id = models.DateTimeField()
-    status = models.CharField(max_length=10, choices=Status.choices, db_index=True)
+    status = models.CharField(max_length=10, choices=Status, db_index=True)
     attendance = models.PositiveIntegerField(_("participants"), null=True, blank=True)
     unused = models.BooleanField(_("booked but not used"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -234,7 +232,7 @@ class CoHost(models.Model):
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="cohosts")
     association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="cohostings")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.INVITED)
+    status = models.CharField(max_length=10, choices=Status, default=Status.INVITED)
     invited_at = models.DateTimeField(auto_now_add=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     responded_by = models.ForeignKey(

@@ -184,8 +184,9 @@ def describe(rule: str, start: date | None = None) -> str:
         return _("Does not repeat")
     parts = _parts(rule)
     freq = parts.get("FREQ", "")
-    interval = parts.get("INTERVAL", "1")
-    interval = int(interval) if interval.isascii() and interval.isdigit() and int(interval) > 0 else 1
+    interval_text = parts.get("INTERVAL", "1")
+    valid = interval_text.isascii() and interval_text.isdigit() and int(interval_text) > 0
+    interval = int(interval_text) if valid else 1
     byday = [code for code in parts.get("BYDAY", "").split(",") if code]
     weekly_days = [DAY_CODES.index(c) for c in byday if c in DAY_CODES]
     if not weekly_days and start is not None:

@@ -106,7 +106,7 @@ def booking_update_series(
             for name, value in more_details.items():
                 setattr(booking, name, value)
             changed: list[Occurrence] = []
-            if new_pattern:
+            if start is not None and end is not None:  # a new pattern
                 changed = _rematerialise(actor, booking, start, end, rrule or "")
             booking.save()
             services.refresh_status(booking)  # also raises the iCalendar SEQUENCE
@@ -124,6 +124,8 @@ def booking_update_series(
         if services.EXCLUSION_CONSTRAINT not in str(exc):
             raise
         # Lost a race to another server's insert: answer as the friendly check would have.
+        # Only a new pattern inserts rows, so start, end and the room are there.
+        assert start is not None and end is not None and booking.room is not None
         slots = services.expand_or_raise(rrule or "", start, end, booking.room.venue.tz)
         raise services.BookingConflict(services.conflicts_in(booking_rooms(booking), slots)) from None
     return booking

@@ -274,7 +274,7 @@ def booking_create(
         with transaction.atomic():
             skipped: list[Conflict] = []
             reason = ""
-            status = Status.CONFIRMED
+            status: str = Status.CONFIRMED
             if room is not None:
                 locked = lock_rooms([room, *extra])
                 room = locked[room.pk]
@@ -544,7 +544,7 @@ def _move_target(occurrence: Occurrence, room: Room | None, date_rows) -> Room |
     """The room a date moves to, when it changes room; None when it stays where it is."""
     if room is None or room.pk == occurrence.room_id:
         return None
-    if occurrence.room_id is None:
+    if occurrence.room is None:
         raise ValidationError({"room": [_("An event held elsewhere cannot move into a room.")]})
     if not room.is_active:
         raise ValidationError({"room": [_("This room does not take bookings.")]})
@@ -570,7 +570,7 @@ def occurrence_move(
     target = _move_target(occurrence, room, date_rows)
     if target is not None:
         return _move_to_room(actor, booking, occurrence, target, start, end)
-    tz = booking.room.venue.tz if booking.room_id else timezone.get_default_timezone()
+    tz = booking.room.venue.tz if booking.room is not None else timezone.get_default_timezone()
     slots = expand_or_raise("", start, end, tz)
     this_date = (booking.pk, occurrence.recurrence_id)
     rooms: list[Room] = []
@@ -591,7 +591,8 @@ def occurrence_move(
                 if conflicts:
                     raise BookingConflict(conflicts)
             now = timezone.now()
-            for room in rooms or [None]:
+            every_room: list[Room | None] = [*rooms] or [None]  # an event held elsewhere has no room
+            for room in every_room:
                 date_rows.filter(room=room).update(
                     start=start, end=end, block_end=block_end(end, buffer_of(room)), updated_at=now
                 )

@@ -33,11 +33,11 @@ def conflict_sets(items: Iterable[T], span: Callable[[T], Span]) -> list[list[T]
     result: list[tuple[datetime, list[T]]] = []
     for rows in by_key.values():
         rows.sort(key=lambda row: (row[0].start, row[0].end, row[1]))
+        first = rows[0][0]
         current: list[T] = []
-        current_end: datetime | None = None
-        current_start: datetime | None = None
+        current_start, current_end = first.start, first.end
         for s, _index, item in rows:
-            if current and current_end is not None and overlaps(s.start, s.end, current_start, current_end):
+            if current and overlaps(s.start, s.end, current_start, current_end):
                 current.append(item)
                 current_end = max(current_end, s.end)
                 continue

@@ -52,7 +52,7 @@ def pending_bookings():
     )
 
 
-def season_hours(pairs: set[tuple[int, int]], *, now: datetime) -> dict[tuple[int, int], float]:
+def season_hours(pairs: set[tuple[int | None, int]], *, now: datetime) -> dict[tuple[int | None, int], float]:
     """Confirmed hours per (room id, association id) in the current season. One query."""
     if not pairs:
         return {}
@@ -60,7 +60,7 @@ def season_hours(pairs: set[tuple[int, int]], *, now: datetime) -> dict[tuple[in
     tz = timezone.get_default_timezone()
     lo = localize(datetime.combine(first, datetime.min.time()), tz)
     hi = localize(datetime.combine(after, datetime.min.time()), tz)
-    rooms = {room for room, _ in pairs}
+    rooms = {room for room, _ in pairs if room is not None}
     associations = {association for _, association in pairs}
     rows = (
         Occurrence.objects.filter(
@@ -99,7 +99,9 @@ def competing_requests(*, now: datetime | None = None) -> list[ConflictSet]:
                 season_hours=round(hours.get((o.room_id, o.booking.association_id), 0.0), 1),
                 waiting=now - o.booking.created_at,
                 over_capacity=bool(
-                    o.booking.expected_attendance and o.booking.expected_attendance > o.room.capacity
+                    o.booking.expected_attendance
+                    and o.room is not None  # always: only dates in a room compete
+                    and o.booking.expected_attendance > o.room.capacity
                 ),
             )
             for o in sorted(group, key=lambda o: o.booking.created_at)

@@ -9,11 +9,11 @@ point at, so it is kept under a neutral placeholder name with everything identif
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,6 +28,9 @@ from audit.models import AuditEntry
 from booking.models import Booking, CoHost, Status
 from booking.services import booking_cancel
 from desk.models import WaitlistEntry
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Stored data, not interface text: the same in every language and stable once written, like
 # any association name. Finnish, the house's language (LANGUAGE_CODE).
@@ -45,7 +48,7 @@ MEMBERSHIP_ACTIONS = (
 )
 
 
-def erase_user_problems(user: AbstractBaseUser) -> list[str]:
+def erase_user_problems(user: User) -> list[str]:
     """Why the account cannot be erased yet; empty when it can.
 
     An association that would be left with members but no admin could no longer manage
@@ -72,7 +75,7 @@ def erase_user_problems(user: AbstractBaseUser) -> list[str]:
     ]
 
 
-def _identifiers(user: AbstractBaseUser) -> list[str]:
+def _identifiers(user: User) -> list[str]:
     emails = {user.email} | set(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
     return sorted({user.get_username(), *emails} - {""}, key=len, reverse=True)
 
@@ -119,7 +122,7 @@ def _scrub_admin_log(obj, object_repr: str) -> None:
 
 
 @transaction.atomic
-def erase_user(user: AbstractBaseUser, *, actor: AbstractBaseUser | None = None) -> dict[str, int]:
+def erase_user(user: User, *, actor: User | None = None) -> dict[str, int]:
     """Delete the account and the personal data tied to it; the house's records stay.
 
     `actor` is the person themselves or a coordinator; None for the operator's command.
@@ -163,7 +166,7 @@ def erase_user(user: AbstractBaseUser, *, actor: AbstractBaseUser | None = None)
 
 
 @transaction.atomic
-def erase_association(association: Association, *, actor: AbstractBaseUser) -> dict[str, int]:
+def erase_association(association: Association, *, actor: User) -> dict[str, int]:
     """Keep the association's row for the bookings and statistics; erase what identifies it.
 
     Coordinators only: the erasure cancels the association's coming dates in the house's

@@ -196,7 +196,9 @@ def utc_offsets(start: datetime, end: datetime, tz: ZoneInfo) -> list[tuple[date
     `from` being `start`. Found day by day, then narrowed to the second of each change."""
 
     def offset(moment: datetime) -> int:
-        return int(moment.astimezone(tz).utcoffset().total_seconds())
+        shift = moment.astimezone(tz).utcoffset()
+        assert shift is not None  # an aware datetime in a ZoneInfo always has an offset
+        return int(shift.total_seconds())
 
     changes = [(start, offset(start))]
     day = start

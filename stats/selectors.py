@@ -8,8 +8,10 @@ aggregation, one aggregate per month of the period.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -84,7 +86,8 @@ def _room_booked_seconds(scopes: list[Scope]) -> dict[int, dict[str, float]]:
             f"m{i}": Sum(clipped(start, end), filter=overlap(start, end))
             for i, (_, start, end) in enumerate(scope.months)
         }
-        rows = (
+        # One column per month, named at run time: read the rows as plain mappings.
+        rows: Iterable[Mapping[str, Any]] = (
             Occurrence.objects.filter(
                 overlap(scope.start, scope.end),
                 status=CONFIRMED,
@@ -193,13 +196,13 @@ def _association_figures(scopes: list[Scope]) -> tuple[dict[int, dict[str, float
             recorded=Count("booking__occurrences__attendance"),
         )
     )
-    for row in cohosted:
-        entry = figures[row["association_id"]]
-        entry["participants"] += row["participants"] or 0
-        entry["recorded"] += row["recorded"]
-        entry["secs"] += as_seconds(row["booked"])
-        entry["events"] += row["events"]
-        entry["cohosted"] += row["events"]
+    for cohost in cohosted:
+        entry = figures[cohost["association_id"]]
+        entry["participants"] += cohost["participants"] or 0
+        entry["recorded"] += cohost["recorded"]
+        entry["secs"] += as_seconds(cohost["booked"])
+        entry["events"] += cohost["events"]
+        entry["cohosted"] += cohost["events"]
     return figures, visits
 
 
@@ -247,7 +250,7 @@ class Usage:
                     "recorded_events": self.visits.recorded.get(label, 0),
                 }
             )
-        associations = [
+        associations: list[dict[str, Any]] = [
             {
                 "id": pk,
                 "name": self.association_names.get(pk, ""),

@@ -112,7 +112,7 @@ class OpeningHours(models.Model):
     room = models.ForeignKey(
         Room, on_delete=models.CASCADE, null=True, blank=True, related_name="opening_hours"
     )
-    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday)
     opens = models.TimeField(_("opens"))
     closes = models.TimeField(_("closes"))
 

@@ -121,7 +121,7 @@ def closure_create(
         rows_by_association[o.booking.association_id].append(
             {
                 "title": o.booking.title,
-                "room": o.room.name,
+                "room": o.room.name if o.room is not None else "",  # always set: a closure hits rooms
                 "start": o.start,
                 "end": o.end,
                 "alternatives": [r.name for r in alternatives.get(o.pk, [])],

@@ -158,9 +158,11 @@ def _settle_series(
         if not dates:
             continue
         if others == Others.PROPOSE:
+            first_room = dates[0].room
+            buffer = first_room.buffer if first_room is not None else timedelta(0)
             alternative = nearest_alternative(
                 dates[0],
-                also_busy=[(a, b + dates[0].room.buffer) for r, a, b in offered if r == dates[0].room_id],
+                also_busy=[(a, b + buffer) for r, a, b in offered if r == dates[0].room_id],
             )
             if alternative is not None and any(
                 r == alternative[0].pk and overlaps(a, b, alternative[1], alternative[2])

@@ -134,7 +134,8 @@ def waitlist_accept(*, actor, entry: WaitlistEntry) -> Booking | None:
     """Book an offered slot; None (and the offer lapses) when someone else booked it meanwhile."""
     with transaction.atomic():
         entry = _own_entry(actor, entry)
-        if entry.status != WaitlistEntry.Status.OFFERED or entry.offer_expires_at <= timezone.now():
+        expires = entry.offer_expires_at  # set whenever the entry is offered
+        if entry.status != WaitlistEntry.Status.OFFERED or expires is None or expires <= timezone.now():
             raise ValidationError(_("This offer is no longer open."))
         try:
             with transaction.atomic():
