@@ -157,9 +157,7 @@ def event_details_update(*, actor, booking: Booking, **details) -> Booking:
 def cohost_invite(*, actor, booking: Booking, associations: Iterable[Association]) -> list[CoHost]:
     """The host invites more associations; each invited admin gets an e-mail after the commit."""
     if not permissions.may_invite_cohosts(actor, booking):
-        raise PermissionDenied(
-            _("Only an admin of the association, or whoever made the booking, may do this.")
-        )
+        raise PermissionDenied(permissions.ADMIN_OR_BOOKER_ONLY)
     wanted = services.approved_cohosts(booking.association_id, associations)
     with transaction.atomic():
         already = set(CoHost.objects.filter(booking=booking).values_list("association_id", flat=True))

@@ -419,9 +419,7 @@ def booking_cancel(
         targets = list(active.filter(end__gt=timezone.now()))
         scope = "series"
     if _date_count(targets) > 1 and not permissions.may_cancel_series(actor, booking):
-        raise PermissionDenied(
-            _("Only an admin of the association, or whoever made the booking, may do this.")
-        )
+        raise PermissionDenied(permissions.ADMIN_OR_BOOKER_ONLY)
     if targets:
         Occurrence.objects.filter(pk__in=[o.pk for o in targets]).update(
             status=Status.CANCELLED, updated_at=timezone.now()

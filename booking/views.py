@@ -389,6 +389,9 @@ def booking_cancel(request, pk: int):
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        # A member ending someone else's series (booking/permissions.py): say why on the page.
+        messages.error(request, str(exc))
     else:
         if cancelled:
             # A multi-room date is one row per room: count dates, not rows.

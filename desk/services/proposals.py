@@ -124,9 +124,7 @@ def may_answer(user, proposal: Proposal) -> bool:
 
 def _open_proposal(actor, proposal: Proposal) -> Proposal:
     if not may_answer(actor, proposal):
-        raise PermissionDenied(
-            _("Only an admin of the association, or whoever made the booking, may do this.")
-        )
+        raise PermissionDenied(permissions.ADMIN_OR_BOOKER_ONLY)
     proposal = (
         Proposal.objects.select_for_update().select_related("booking", "room__venue").get(pk=proposal.pk)
     )

@@ -176,6 +176,18 @@ def test_a_plain_member_still_cancels_one_date(api, people, booking):
     ]
 
 
+def test_the_page_tells_a_plain_member_why_the_series_stays(people, booking):
+    client = Client()
+    client.force_login(people.member)
+    page = client.get(f"/bookings/{booking.pk}/").content.decode()
+    assert 'value="series"' not in page and 'value="from"' not in page  # no button that would refuse
+    response = client.post(
+        f"/bookings/{booking.pk}/cancel/", {"scope": "series", "confirm": "1"}, follow=True
+    )
+    assert "Tämän voi tehdä vain yhdistyksen ylläpitäjä tai varauksen tekijä." in response.text  # in Finnish
+    assert set(booking.occurrences.values_list("status", flat=True)) == {Status.CONFIRMED}
+
+
 def test_a_plain_member_does_not_invite_cohosts_to_someone_elses_booking(people, booking, other_association):
     client = Client()
     client.force_login(people.member)
