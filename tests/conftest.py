@@ -1,9 +1,11 @@
 """Shared fixtures: a house with rooms, an association, and one user of every role."""
 
+from datetime import datetime
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection
 from rest_framework.authtoken.models import Token
@@ -22,6 +24,20 @@ from .factories import (
 
 # The houses' time zone: every test that writes a local wall-clock time uses it.
 HEL = ZoneInfo("Europe/Helsinki")
+# Monday 2026-11-23 09:00 Helsinki: the tests that freeze the clock book the weeks after it.
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=HEL)
+
+
+def at(day: str, hour: int, minute: int = 0) -> datetime:
+    """'2026-12-01', 18 → 18:00 that day on the Helsinki wall clock."""
+    return datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=HEL)
+
+
+@pytest.fixture
+def frozen():
+    """The clock stopped at NOW; the traveller moves it (`frozen.move_to(...)`)."""
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 
 
 def pytest_collection_modifyitems(config, items):

@@ -10,7 +10,7 @@ from booking.recurrence import Slot, expand
 from booking.rules import ClosedSpan, Hours, RoomRules
 from tests.factories import ClosureFactory, RoomFactory
 
-from .conftest import HEL, NOW, at
+from ..conftest import HEL, NOW, at
 
 
 def rules(**kw) -> RoomRules:

@@ -7,7 +7,7 @@ import pytest
 from booking.models import Booking, Occurrence
 from tests.factories import AssociationFactory, ClosureFactory
 
-from .conftest import HEL
+from ..conftest import HEL
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 

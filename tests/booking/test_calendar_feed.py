@@ -9,9 +9,9 @@ from icalendar import Calendar
 from booking.feeds import site_domain
 from booking.models import Status
 
+from ..conftest import HEL
 from ..factories import BookingFactory, CategoryFactory, CoHostFactory, OccurrenceFactory, RoomFactory
 from .calendar_data import cancel, local, make_event, make_series, move
-from .conftest import HEL
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 

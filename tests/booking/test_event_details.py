@@ -10,7 +10,7 @@ from booking.models import Booking, CoHost, Status
 from booking.series import cohost_invite, event_details_update
 from tests.factories import AssociationFactory
 
-from .conftest import at
+from ..conftest import at
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 

@@ -13,9 +13,9 @@ from booking import services
 from booking.feeds import site_domain
 from booking.models import Booking, Occurrence, Status
 
+from ..conftest import HEL
 from ..factories import BookingFactory, OccurrenceFactory, RoomFactory
 from .calendar_data import local
-from .conftest import HEL
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 

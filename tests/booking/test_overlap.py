@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from booking.overlap import block_end, collides, overlaps
 
-from .conftest import HEL
+from ..conftest import HEL
 
 T = datetime(2026, 12, 9, 10, tzinfo=HEL)
 H = timedelta(hours=1)

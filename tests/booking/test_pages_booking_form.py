@@ -7,7 +7,7 @@ from booking import services
 from booking.models import Booking, Occurrence, Status
 from tests.factories import AssociationFactory, ClosureFactory, RoomFactory
 
-from .conftest import at
+from ..conftest import at
 
 URL = reverse("booking:new")
 

@@ -7,7 +7,7 @@ from booking import services
 from booking.models import CoHost, Status
 from tests.factories import BookingFactory, CoHostFactory, OccurrenceFactory
 
-from .conftest import at
+from ..conftest import at
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 

@@ -8,7 +8,7 @@ from booking import services
 from booking.models import CoHost
 from tests.factories import BookingFactory, CoHostFactory, OccurrenceFactory
 
-from .conftest import HEL, at
+from ..conftest import HEL, at
 
 URL = "/my/bookings/"
 

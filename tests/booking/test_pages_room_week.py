@@ -5,7 +5,7 @@ import pytest
 from booking import services
 from tests.factories import ClosureFactory, RoomFactory
 
-from .conftest import at
+from ..conftest import at
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 

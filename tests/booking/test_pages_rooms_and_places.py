@@ -7,7 +7,7 @@ import pytest
 from booking.models import Booking, Occurrence
 from tests.factories import BookingFactory, OccurrenceFactory, RoomFactory
 
-from .conftest import HEL
+from ..conftest import HEL
 
 URL = "/bookings/new/"
 

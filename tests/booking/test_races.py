@@ -13,7 +13,7 @@ from booking import services
 from booking.models import Occurrence, Status
 from tests.factories import AssociationFactory, MembershipFactory
 
-from .conftest import HEL
+from ..conftest import HEL
 
 pytestmark = [pytest.mark.postgres]
 

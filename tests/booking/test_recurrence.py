@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from booking.overlap import overlaps
 from booking.recurrence import RecurrenceError, expand, local_day_bounds, localize
 
-from .conftest import HEL
+from ..conftest import HEL
 
 
 def local(*args) -> datetime:

@@ -13,7 +13,7 @@ from booking.recurrence import Slot
 from tests.factories import UserFactory
 from venues.models import Room
 
-from .conftest import HEL, at
+from ..conftest import HEL, at
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 

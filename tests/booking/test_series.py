@@ -11,7 +11,7 @@ from booking.models import Booking, Occurrence, Status
 from booking.series import booking_update_series
 from tests.factories import ClosureFactory
 
-from .conftest import at
+from ..conftest import at
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 

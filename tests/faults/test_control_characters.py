@@ -1,18 +1,11 @@
 """Control characters: refused in single-line fields, harmless in what is already stored."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
-import time_machine
 from icalendar import Calendar
 
 from booking.models import Booking
 
-HEL = ZoneInfo("Europe/Helsinki")
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=HEL)
-
-pytestmark = [pytest.mark.django_db]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 HOSTILE = [
     "Tuoli\r\njumppa",
@@ -27,12 +20,6 @@ HOSTILE = [
     "Tuoli\tjumppa",
     "SUMMARY:evil\r\nBEGIN:VEVENT",
 ]
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def payload(association, room, **kw):

@@ -4,8 +4,6 @@ import csv
 import importlib
 import io
 import time
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -16,14 +14,14 @@ from booking.models import Booking
 from booking.recurrence import canonical_rule
 from tupa import csvsafe
 
-HEL = ZoneInfo("Europe/Helsinki")
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=HEL)
+from ..conftest import HEL, NOW
 
 pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture(autouse=True)
-def frozen():
+def ticking():
+    # Ticking, unlike the shared `frozen`: the rate limits count real seconds.
     with time_machine.travel(NOW, tick=True):
         yield
 
