@@ -165,7 +165,7 @@ EMAIL_RETRY_MAX_SECONDS = env_float("EMAIL_RETRY_MAX_SECONDS", default=600, mini
 TASKS_ABANDONED_SECONDS = env_int("TASKS_ABANDONED_SECONDS", default=300, minimum=0)
 
 # The season solver's time limit: CONTRACT.md wants an allocation within 60 s.
-SEASON_SOLVER_SECONDS = env.float("SEASON_SOLVER_SECONDS", default=50.0)
+SEASON_SOLVER_SECONDS = env_float("SEASON_SOLVER_SECONDS", default=50.0, minimum=0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
