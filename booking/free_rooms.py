@@ -16,6 +16,7 @@ from django.utils import timezone
 from venues.models import Closure, OpeningHours, Room
 
 from .models import Occurrence, Status
+from .overlap import collides
 from .recurrence import Slot
 from .rules import ClosedSpan, Hours, RoomRules, rule_violations, within_opening_hours
 
@@ -81,9 +82,7 @@ def free_rooms(
     now = timezone.now()
     free = []
     for room in rooms:
-        if any(
-            start < o_block_end and o_start < end + room.buffer for o_start, o_block_end in taken[room.pk]
-        ):
+        if collides(start, end, room.buffer, taken[room.pk]):
             continue
         rules = RoomRules(
             tz=room.venue.tz,
