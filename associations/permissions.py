@@ -10,6 +10,12 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from django.contrib.auth.models import AnonymousUser
 
+# Who coordinates which venues is decided in venues/permissions.py (a coordinator may be
+# scoped to a municipality or one venue); these names are re-exported for the apps above.
+from venues.permissions import coordinates_all as coordinates_all
+from venues.permissions import is_coordinator as is_coordinator
+from venues.permissions import may_coordinate as may_coordinate
+
 from .models import Association, Membership
 
 if TYPE_CHECKING:
@@ -17,11 +23,6 @@ if TYPE_CHECKING:
 
 # Whoever asks: a signed-in account (the project uses Django's own user model) or nobody.
 User: TypeAlias = "AuthUser | AnonymousUser"
-
-
-def is_coordinator(user: User) -> bool:
-    # Coordinators are municipal staff; they also use the Django admin for structural set-up.
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
 
 
 def role_in(user: User, association: Association) -> str | None:
@@ -41,5 +42,9 @@ def is_member_of(user: User, association: Association) -> bool:
 
 
 def can_manage(user: User, association: Association) -> bool:
-    """Edit the association, its members and invitations."""
+    """Edit the association, its members and invitations.
+
+    Any coordinator, scoped or not: associations are not bound to a venue (they book in
+    every municipality), so approving or editing one is installation-wide work.
+    """
     return is_coordinator(user) or is_admin_of(user, association)

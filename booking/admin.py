@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from venues.admin import CoordinatedAdmin
 from venues.models import Room
 
 from .models import Booking, Category, CoHost, Occurrence
@@ -36,7 +37,9 @@ class CoHostInline(admin.TabularInline):
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(CoordinatedAdmin):
+    venue_path = "room__venue"
+
     list_display = ["title", "association", "room", "start", "status", "is_public"]
     list_filter = ["status", "is_public", "room__venue", "category"]
     search_fields = ["title", "association__name"]
@@ -47,7 +50,8 @@ class BookingAdmin(admin.ModelAdmin):
 
 
 @admin.register(CoHost)
-class CoHostAdmin(admin.ModelAdmin):
+class CoHostAdmin(CoordinatedAdmin):
+    venue_path = "booking__room__venue"
     list_display = ["booking", "association", "status", "invited_at", "responded_at"]
     list_filter = ["status"]
     list_select_related = ["booking", "association"]
@@ -78,7 +82,7 @@ class RoomAdminForm(forms.ModelForm):
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(CoordinatedAdmin):
     """A room's turnaround buffer is part of every booked date (Occurrence.block_end), so a
     change goes through booking.services.room_set_buffer, which refuses what would overlap."""
 

@@ -14,34 +14,31 @@ from django.conf import settings
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from venues.query import parse_ids
+
 from .models import Audience
 
 # query parameter -> keyword of booking.selectors.calendar_items
 # `booking` (one series: what "subscribe to this series" on an event page links to).
+# "municipality" is Tupa's addition to the contract's four (issue 14): a region's resident
+# narrows every calendar, the feed and the open data to their own municipality's houses.
 ID_FILTERS = {
+    "municipality": "municipalities",
     "venue": "venues",
     "room": "rooms",
     "association": "associations",
     "category": "categories",
     "booking": "bookings",
 }
-_ID = re.compile(r"[0-9]{1,18}")
 
 
 def parse_filters(params, *, audience: bool = True) -> tuple[dict, dict]:
     filters: dict[str, list] = {}
     errors: dict[str, list[str]] = {}
     for name, keyword in ID_FILTERS.items():
-        ids = set()
-        for raw in params.getlist(name):
-            raw = raw.strip()
-            if not raw:  # the "all" option of a filter form
-                continue
-            if not _ID.fullmatch(raw):
-                errors[name] = [_("Give the id as a whole number, e.g. %(name)s=3.") % {"name": name}]
-                break
-            ids.add(int(raw))
-        filters[keyword] = sorted(ids)
+        filters[keyword], error = parse_ids(params, name)
+        if error:
+            errors[name] = error
     if audience:
         values = {v.strip() for v in params.getlist("audience") if v.strip()}
         unknown = values - set(Audience.values)

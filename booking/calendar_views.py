@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from associations.models import Association
-from venues.models import Room, Venue
+from venues.models import Municipality, Room, Venue
 
 from .cache import calendar_version
 from .calendar_query import ID_FILTERS, default_tz, local_midnight, parse_filters
@@ -56,6 +56,8 @@ def calendar_name(filters: dict) -> str:
         names += Booking.objects.filter(pk__in=filters["bookings"], is_public=True).values_list(
             "title", flat=True
         )
+    if filters.get("municipalities"):
+        names += Municipality.objects.filter(pk__in=filters["municipalities"]).values_list("name", flat=True)
     if filters.get("venues"):
         names += Venue.objects.filter(pk__in=filters["venues"]).values_list("name", flat=True)
     if filters.get("rooms"):
@@ -277,6 +279,13 @@ def _by_day(items: list[CalendarItem], first: date, last: date) -> dict[date, li
     return days
 
 
+def _in_municipalities(qs, filters: dict, field: str):
+    # The house and room choices follow the chosen municipality, so a long list stays short.
+    if filters.get("municipalities"):
+        return qs.filter(**{f"{field}__in": filters["municipalities"]})
+    return qs
+
+
 def calendar_page(request):
     messages: list[str] = []
     filters, errors = parse_filters(request.GET)
@@ -326,8 +335,13 @@ def calendar_page(request):
         "nav_next": urlencode([("view", view), ("date", following.isoformat()), *query]),
         "filters": filters,
         "options": {
-            "venue": Venue.objects.only("id", "name"),
-            "room": Room.objects.select_related("venue").only("id", "name", "venue__name"),
+            "municipality": list(Municipality.objects.with_venues().only("id", "name")),
+            "venue": _in_municipalities(Venue.objects.only("id", "name"), filters, "municipality_id"),
+            "room": _in_municipalities(
+                Room.objects.select_related("venue").only("id", "name", "venue__name"),
+                filters,
+                "venue__municipality_id",
+            ),
             "association": Association.objects.filter(status=Association.Status.APPROVED).only("id", "name"),
             "category": list(Category.objects.all()),
             "audience": Audience.choices,

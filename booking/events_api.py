@@ -83,6 +83,7 @@ class EventList(APIView):
         parameters=[
             OpenApiParameter("start", str, required=True),
             OpenApiParameter("end", str, required=True),
+            _id_param("municipality"),
             _id_param("venue"),
             _id_param("room"),
             _id_param("association"),

@@ -21,7 +21,10 @@ The roles, decided once (issue 13) and tested in tests/security/test_booking_rol
 | answer a co-host invitation           | yes         | —          | —           | its admin only |
 | record attendance                     | yes         | yes [5]    | yes [5]     | once accepted  |
 
-[1] not for an association that was removed (erased): its bookings are history.
+[1] not for an association that was removed (erased): its bookings are history. And only
+    a coordinator of the booking's venue (venues/permissions.py: a coordinator scoped to
+    one municipality has none of these powers over another's bookings; an off-site booking
+    is for those who coordinate everything).
 [2] while the association is approved.
 [3] invited, accepted or declined alike.
 [4] only bookings the member made themselves.
@@ -47,7 +50,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association, Membership
-from associations.permissions import User, is_coordinator
+from associations.permissions import User, coordinates_all, is_coordinator, may_coordinate
 
 from .models import Booking, CoHost
 
@@ -68,11 +71,37 @@ def _roles(user: User, roles: Roles | None) -> Roles:
     return roles_of(user) if roles is None else roles
 
 
-def may_book_for(user: User, association: Association, *, roles: Roles | None = None) -> bool:
-    """Admins and members of an approved association book for it; coordinators for any but an erased one."""
+# may_book_for's venue when the question is "for some room" (a form listing associations).
+ANY_VENUE = object()
+
+
+def booking_venue_id(booking: Booking) -> int | None:
+    """The venue whose coordinators decide on the booking; None when it is held off-site."""
+    room = booking.room  # no query when the booking has no room
+    return room.venue_id if room is not None else None
+
+
+def coordinates_booking(user: User, booking: Booking) -> bool:
+    """A coordinator of the booking's venue. Reads booking.room only for a scoped coordinator."""
+    if not is_coordinator(user):
+        return False
+    return coordinates_all(user) or may_coordinate(user, booking_venue_id(booking))
+
+
+def _coordinates_venue(user: User, venue_id) -> bool:
+    if not is_coordinator(user):
+        return False
+    return venue_id is ANY_VENUE or may_coordinate(user, venue_id)
+
+
+def may_book_for(
+    user: User, association: Association, *, roles: Roles | None = None, venue_id=ANY_VENUE
+) -> bool:
+    """Admins and members of an approved association book for it; coordinators for any but an
+    erased one, in the venues they coordinate (venue_id: the room's venue, None off-site)."""
     if association.status == Association.Status.REMOVED:
         return False
-    if is_coordinator(user):
+    if _coordinates_venue(user, venue_id):
         return True
     return association.is_approved and association.pk in _roles(user, roles)
 
@@ -87,8 +116,8 @@ def bookable_associations(user: User) -> QuerySet[Association]:
 
 
 def may_view(user: User, booking: Booking, *, roles: Roles | None = None) -> bool:
-    """The booking's own page, private or not: coordinators, members of the host and of every co-host."""
-    if is_coordinator(user):
+    """The booking's own page, private or not: its venue's coordinators, the host's and co-hosts' members."""
+    if coordinates_booking(user, booking):
         return True
     mine = _roles(user, roles)
     return booking.association_id in mine or any(c.association_id in mine for c in booking.cohosts.all())
@@ -100,16 +129,21 @@ def may_read(user: User, booking: Booking, *, roles: Roles | None = None) -> boo
 
 
 def may_manage(user: User, booking: Booking, *, roles: Roles | None = None) -> bool:
-    """Move or cancel one date, edit the booking: whoever may book for its association."""
-    return may_book_for(user, booking.association, roles=roles)
+    """Move or cancel one date, edit the booking: whoever may book for its association there."""
+    association = booking.association
+    if association.status == Association.Status.REMOVED:
+        return False
+    if coordinates_booking(user, booking):
+        return True
+    return association.is_approved and association.pk in _roles(user, roles)
 
 
 def _runs(user: User, booking: Booking, roles: Roles | None) -> bool:
-    # A coordinator, an admin of the host, or the member who made this booking.
+    # A coordinator of its venue, an admin of the host, or the member who made this booking.
     roles = _roles(user, roles)
     if not may_manage(user, booking, roles=roles):
         return False
-    if is_coordinator(user) or roles.get(booking.association_id) == Membership.Role.ADMIN:
+    if coordinates_booking(user, booking) or roles.get(booking.association_id) == Membership.Role.ADMIN:
         return True
     return booking.created_by_id is not None and booking.created_by_id == user.pk
 
@@ -134,23 +168,24 @@ def may_edit_details(user: User, booking: Booking, *, roles: Roles | None = None
     roles = _roles(user, roles)
     if may_manage(user, booking, roles=roles):
         return True
+    # Coordinators were answered by may_manage (for this venue); here only the members count.
     return any(
-        c.status == CoHost.Status.ACCEPTED and may_book_for(user, c.association, roles=roles)
+        c.status == CoHost.Status.ACCEPTED and c.association.is_approved and c.association_id in roles
         for c in booking.cohosts.all()
     )
 
 
 def may_answer_invitation(user: User, cohost: CoHost, *, roles: Roles | None = None) -> bool:
-    """Accept or decline co-hosting: an admin of the invited association, or a coordinator."""
-    if is_coordinator(user):
+    """Accept or decline co-hosting: an admin of the invited association, or a coordinator of the venue."""
+    if coordinates_booking(user, cohost.booking):
         return True
     return _roles(user, roles).get(cohost.association_id) == Membership.Role.ADMIN
 
 
 def may_record_attendance(user: User, booking: Booking, *, roles: Roles | None = None) -> bool:
     """How many came: members and admins of a host association (the booking's own and the
-    accepted co-hosts), and coordinators; not for an association that was removed."""
-    if is_coordinator(user):
+    accepted co-hosts), and its venue's coordinators; not for an association that was removed."""
+    if coordinates_booking(user, booking):
         return True
     mine = _roles(user, roles)
     hosts = [

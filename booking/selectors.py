@@ -12,7 +12,7 @@ from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from associations.models import Association, Membership
-from associations.permissions import is_coordinator
+from associations.permissions import may_coordinate
 from venues.models import Room, Venue
 
 from .models import MAX_DATE_LENGTH, Booking, Category, CoHost, Occurrence, Status
@@ -101,6 +101,7 @@ def visible_occurrences(user=None) -> QuerySet[Occurrence]:
 def _filtered(
     qs: QuerySet[Occurrence],
     *,
+    municipalities=(),
     venues=(),
     rooms=(),
     associations=(),
@@ -110,6 +111,9 @@ def _filtered(
 ) -> QuerySet[Occurrence]:
     if bookings:
         qs = qs.filter(booking_id__in=_ids(bookings))
+    if municipalities:
+        # Like a venue filter: a date held off-site belongs to no municipality.
+        qs = qs.filter(room__venue__municipality_id__in=_ids(municipalities))
     if venues:
         # Off-site dates have no room, hence no venue: a venue filter leaves them out.
         qs = qs.filter(room__venue_id__in=_ids(venues))
@@ -186,6 +190,7 @@ def calendar_items(
     start: datetime,
     end: datetime,
     user=None,
+    municipalities: Iterable[int] = (),
     venues: Iterable[int] = (),
     rooms: Iterable[int] = (),
     associations: Iterable[int] = (),
@@ -199,6 +204,7 @@ def calendar_items(
     host and category, then the accepted co-hosts of those bookings.
     """
     filters = {
+        "municipalities": municipalities,
         "venues": venues,
         "rooms": rooms,
         "associations": associations,
@@ -326,7 +332,7 @@ def room_week_entries(*, room: Room, user, start: datetime, end: datetime) -> li
     does not hold the room yet, so it is not shown.
     """
     mine = set(roles_of(user))
-    see_all = is_coordinator(user)
+    see_all = may_coordinate(user, room.venue_id)
     rows = list(
         Occurrence.objects.filter(
             room=room, status__in=(Status.CONFIRMED, Status.PENDING), start__lt=end, end__gt=start

@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from associations.models import Association
-from associations.permissions import is_coordinator
 from audit.services import audit
 from venues.models import Room
+from venues.permissions import may_coordinate
 
 from . import notifications, permissions
 from .models import MAX_DATE_LENGTH, Booking, Category, CoHost, Occurrence, Status, buffer_of
@@ -246,9 +246,9 @@ def booking_create(
     whatever the room's approval setting, the coordinator's decision being the approval;
     notify=False leaves the e-mail to the caller, who sends one per association.
     """
-    if not permissions.may_book_for(actor, association):
+    if not permissions.may_book_for(actor, association, venue_id=room.venue_id if room else None):
         raise PermissionDenied(_("You may not book for this association."))
-    if confirm and not is_coordinator(actor):
+    if confirm and not may_coordinate(actor, room.venue_id if room else None):
         raise PermissionDenied(_("Only coordinators approve bookings."))
     extra = _extra_rooms(room, extra_rooms)
     if room is None:
@@ -464,7 +464,7 @@ def booking_approve(
 
     Naming one room's row of a date approves the date in all its rooms.
     """
-    if not is_coordinator(actor):
+    if not permissions.coordinates_booking(actor, booking):
         raise PermissionDenied(_("Only coordinators approve bookings."))
     pending = booking.occurrences.filter(status=Status.PENDING)
     if occurrence_ids is not None:
@@ -519,7 +519,7 @@ def _date_count(rows: Iterable[Occurrence]) -> int:
 def booking_decline(
     *, actor, booking: Booking, reason: str, occurrence_ids: Iterable[int] | None = None
 ) -> list[Occurrence]:
-    if not is_coordinator(actor):
+    if not permissions.coordinates_booking(actor, booking):
         raise PermissionDenied(_("Only coordinators decline bookings."))
     if not reason.strip():
         raise ValidationError({"reason": [_("Tell the association why.")]})

@@ -1,10 +1,13 @@
 from django.contrib import admin
 
+from venues.admin import CoordinatedAdmin
+
 from .models import Proposal, WaitlistEntry
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(CoordinatedAdmin):
+    venue_path = "room__venue"
     list_display = ["booking", "room", "start", "end", "status", "created_by", "created_at"]
     list_filter = ["status"]
     list_select_related = ["booking", "room__venue", "created_by"]
@@ -13,7 +16,8 @@ class ProposalAdmin(admin.ModelAdmin):
 
 
 @admin.register(WaitlistEntry)
-class WaitlistEntryAdmin(admin.ModelAdmin):
+class WaitlistEntryAdmin(CoordinatedAdmin):
+    venue_path = "room__venue"
     list_display = ["title", "association", "room", "start", "status", "offer_expires_at", "created_at"]
     list_filter = ["status"]
     list_select_related = ["association", "room__venue"]

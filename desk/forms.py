@@ -10,6 +10,7 @@ from booking.models import Occurrence, Status
 from booking.permissions import bookable_associations
 from tupa.text import validate_multi_line, validate_single_line
 from venues.models import Room, Venue
+from venues.permissions import coordinated_q
 
 from .audit_labels import action_label
 from .services import Others
@@ -124,6 +125,12 @@ class ProposalForm(_BookingDatesForm):
         validators=[validate_multi_line],
     )
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            # Another time in the coordinator's own venues only (desk.services checks it too).
+            self.fields["room"].queryset = self.fields["room"].queryset.filter(coordinated_q(user, "venue"))
+
     def clean(self):
         data = super().clean()
         room = data.get("room")
@@ -170,6 +177,15 @@ class ClosureForm(forms.Form):
     start = local_field(_("Start"))
     end = local_field(_("End"))
     reason = forms.CharField(label=_("Reason"), max_length=300, validators=[validate_single_line])
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            # Only the venues the coordinator coordinates are offered (and accepted).
+            self.fields["venue"].queryset = Venue.objects.filter(coordinated_q(user))
+            self.fields["room"].queryset = Room.objects.select_related("venue").filter(
+                coordinated_q(user, "venue")
+            )
 
     def clean(self):
         data = super().clean()

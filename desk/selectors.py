@@ -12,9 +12,15 @@ from associations.models import Association
 from audit.models import AuditEntry
 from booking.models import Booking, CoHost, Occurrence, Status
 from booking.recurrence import localize
+from venues.permissions import coordinated_q, coordinated_venue_ids
 
 from .grouping import Span, conflict_sets, season_bounds
 from .models import Proposal, WaitlistEntry
+
+
+def _scope(user, venue_path: str) -> Q:
+    return Q() if user is None else coordinated_q(user, venue_path)
+
 
 # The inbox shows at most this many competing requests; more would not fit a desk anyway.
 MAX_COMPETING = 300
@@ -41,10 +47,13 @@ class ConflictSet:
         return "-".join(str(c.occurrence.pk) for c in self.competitors)
 
 
-def pending_bookings():
-    """Bookings with a pending date, oldest request first (paginate the result)."""
+def pending_bookings(*, user=None):
+    """Bookings with a pending date, oldest request first (paginate the result).
+
+    With a user, only those of the venues the user coordinates (as in every list below).
+    """
     return (
-        Booking.objects.filter(occurrences__status=Status.PENDING)
+        Booking.objects.filter(_scope(user, "room__venue"), occurrences__status=Status.PENDING)
         .select_related("association", "room__venue")
         .annotate(pending_dates=Count("occurrences", filter=Q(occurrences__status=Status.PENDING)))
         .annotate(first_pending=Min("occurrences__start", filter=Q(occurrences__status=Status.PENDING)))
@@ -80,11 +89,13 @@ def season_hours(pairs: set[tuple[int | None, int]], *, now: datetime) -> dict[t
     }
 
 
-def competing_requests(*, now: datetime | None = None) -> list[ConflictSet]:
+def competing_requests(*, now: datetime | None = None, user=None) -> list[ConflictSet]:
     """Pending future dates of one room that overlap each other, grouped into sets. Two queries."""
     now = now or timezone.now()
     pending = list(
-        Occurrence.objects.filter(status=Status.PENDING, room__isnull=False, end__gt=now)
+        Occurrence.objects.filter(
+            _scope(user, "room__venue"), status=Status.PENDING, room__isnull=False, end__gt=now
+        )
         .select_related("booking__association", "room__venue")
         .order_by("start")[:MAX_COMPETING]
     )
@@ -117,10 +128,11 @@ def competing_requests(*, now: datetime | None = None) -> list[ConflictSet]:
     return result
 
 
-def stuck_cohost_invitations(*, now: datetime | None = None, limit: int = 50):
+def stuck_cohost_invitations(*, now: datetime | None = None, limit: int = 50, user=None):
     now = now or timezone.now()
     return list(
         CoHost.objects.filter(
+            _scope(user, "booking__room__venue"),
             status=CoHost.Status.INVITED,
             invited_at__lt=now - timedelta(days=STUCK_COHOST_DAYS),
             booking__end__gt=now - timedelta(days=1),
@@ -134,9 +146,9 @@ def pending_association_count() -> int:
     return Association.objects.filter(status=Association.Status.PENDING).count()
 
 
-def open_proposals(*, limit: int = 50):
+def open_proposals(*, limit: int = 50, user=None):
     return list(
-        Proposal.objects.filter(status=Proposal.Status.PROPOSED)
+        Proposal.objects.filter(_scope(user, "booking__room__venue"), status=Proposal.Status.PROPOSED)
         .select_related("booking__association", "room__venue")
         .order_by("created_at")[:limit]
     )
@@ -154,11 +166,17 @@ def booking_for_decision(pk: int) -> Booking:
     )
 
 
-def audit_entries(*, action: str = "", association=None, date_from=None, date_to=None):
-    """The audit trail, newest first, filtered; date_to includes that whole day (local time)."""
+def audit_entries(*, action: str = "", association=None, date_from=None, date_to=None, user=None):
+    """The audit trail, newest first, filtered; date_to includes that whole day (local time).
+
+    With a user scoped to some venues: their venues' bookings, and the entries about no
+    booking (associations, accounts), which belong to no municipality.
+    """
     entries = AuditEntry.objects.select_related("actor", "association", "booking").order_by(
         "-created_at", "-pk"
     )
+    if user is not None and coordinated_venue_ids(user) is not None:
+        entries = entries.filter(Q(booking__isnull=True) | coordinated_q(user, "booking__room__venue"))
     tz = timezone.get_current_timezone()
     if action:
         entries = entries.filter(action=action)

@@ -37,6 +37,12 @@ def _require_coordinator(request) -> None:
         raise PermissionDenied
 
 
+def _require_coordinator_of(request, booking: Booking) -> None:
+    # A coordinator scoped to one municipality is refused another's bookings.
+    if not permissions.coordinates_booking(request.user, booking):
+        raise PermissionDenied
+
+
 def _conflict_message(error: BookingConflict, tz) -> str:
     dates = ", ".join(sorted({fmt(c.start, tz) for c in error.conflicts}))
     return _("This overlaps a confirmed booking (%(dates)s); nothing was changed.") % {"dates": dates}
@@ -52,8 +58,9 @@ def _error_text(error: ValidationError) -> str:
 @login_required
 def inbox(request):
     _require_coordinator(request)
-    page = Paginator(selectors.pending_bookings(), PAGE_SIZE).get_page(request.GET.get("page"))
-    conflict_sets = selectors.competing_requests()
+    user = request.user
+    page = Paginator(selectors.pending_bookings(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
+    conflict_sets = selectors.competing_requests(user=user)
     for conflict_set in conflict_sets:
         for competitor in conflict_set.competitors:
             # A prefix per request keeps the radio buttons' ids unique on the page.
@@ -62,8 +69,8 @@ def inbox(request):
         "conflict_sets": conflict_sets,
         "page": page,
         "pending_associations": selectors.pending_association_count(),
-        "stuck_cohosts": selectors.stuck_cohost_invitations(),
-        "proposals": selectors.open_proposals(),
+        "stuck_cohosts": selectors.stuck_cohost_invitations(user=user),
+        "proposals": selectors.open_proposals(user=user),
         "stuck_days": selectors.STUCK_COHOST_DAYS,
     }
     return render(request, "desk/inbox.html", context)
@@ -74,7 +81,8 @@ def inbox(request):
 def conflict_approve(request, pk: int):
     """Approve one request of a conflict set; the rivals are declined or offered another slot."""
     _require_coordinator(request)
-    occurrence = get_object_or_404(Occurrence.objects.select_related("booking", "room__venue"), pk=pk)
+    occurrence = get_object_or_404(Occurrence.objects.select_related("booking__room", "room__venue"), pk=pk)
+    _require_coordinator_of(request, occurrence.booking)
     form = ConflictApproveForm(request.POST, prefix=f"c{pk}")
     if not form.is_valid():
         messages.error(request, _("Choose what happens to the competing requests."))
@@ -115,7 +123,9 @@ def _decision_page(request, booking: Booking, *, approve=None, decline=None, pro
         "approve_form": approve or ApproveForm(booking=booking, prefix="approve"),
         "decline_form": decline or DeclineForm(booking=booking, prefix="decline"),
         "propose_form": propose
-        or ProposalForm(booking=booking, prefix="propose", initial={"room": booking.room_id}),
+        or ProposalForm(
+            booking=booking, prefix="propose", initial={"room": booking.room_id}, user=request.user
+        ),
         "proposals": booking.proposals.select_related("room__venue", "created_by").order_by("-created_at")[
             :10
         ],
@@ -128,7 +138,9 @@ def _get_booking(request, pk: int) -> Booking:
     # No prefetched dates here: the booking services lock booking.occurrences, and a
     # prefetched queryset's outer joins cannot be locked on PostgreSQL.
     _require_coordinator(request)
-    return get_object_or_404(Booking.objects.select_related("association", "room__venue"), pk=pk)
+    booking = get_object_or_404(Booking.objects.select_related("association", "room__venue"), pk=pk)
+    _require_coordinator_of(request, booking)
+    return booking
 
 
 @login_required
@@ -138,6 +150,7 @@ def booking_detail(request, pk: int):
         booking = selectors.booking_for_decision(pk)
     except Booking.DoesNotExist:
         raise Http404 from None
+    _require_coordinator_of(request, booking)
     return _decision_page(request, booking)
 
 
@@ -198,7 +211,7 @@ def booking_decline_view(request, pk: int):
 @require_POST
 def proposal_new(request, pk: int):
     booking = _get_booking(request, pk)
-    form = ProposalForm(request.POST, booking=booking, prefix="propose")
+    form = ProposalForm(request.POST, booking=booking, prefix="propose", user=request.user)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -289,7 +302,7 @@ def proposal_decline(request, pk: int):
 def closure_new(request):
     """Two steps: the form shows what the closure would hit; a second POST confirms it."""
     _require_coordinator(request)
-    form = ClosureForm(request.POST or None)
+    form = ClosureForm(request.POST or None, user=request.user)
     hits = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -327,7 +340,9 @@ def audit_list(request):
     filters = {}
     if form.is_bound and form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
-    page = Paginator(selectors.audit_entries(**filters), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.audit_entries(**filters, user=request.user), AUDIT_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}

@@ -128,7 +128,8 @@ def erase_user(user: User, *, actor: User | None = None) -> dict[str, int]:
     `actor` is the person themselves or a coordinator; None for the operator's command.
     Returns what was removed, for the command's and the admin's report.
     """
-    if actor is not None and actor.pk != user.pk and not permissions.is_coordinator(actor):
+    # Another person's account spans every municipality: national coordinators only.
+    if actor is not None and actor.pk != user.pk and not permissions.coordinates_all(actor):
         raise PermissionDenied
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
     # Lock the user's associations' admin rows, so an admin leaving at the same time cannot
@@ -171,8 +172,9 @@ def erase_association(association: Association, *, actor: User) -> dict[str, int
 
     Coordinators only: the erasure cancels the association's coming dates in the house's
     rooms, which is a coordinator's call, and an association's admin can already leave it.
+    Its dates may lie in any municipality, so only a coordinator of everything erases it.
     """
-    if not permissions.is_coordinator(actor):
+    if not permissions.coordinates_all(actor):
         raise PermissionDenied
     association = Association.objects.select_for_update().get(pk=association.pk)
     if association.status == Association.Status.REMOVED:

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from associations.models import Association
-from associations.permissions import is_coordinator
+from associations.permissions import is_coordinator, may_coordinate
 from booking.models import Audience, Category
 from booking.permissions import may_book_for
 from tupa.fields import AwareDateTimeField
@@ -306,9 +306,9 @@ class ApplicationsView(APIView):
     )
     def post(self, request, pk: int):
         season = _load(pk)
-        if not is_coordinator(request.user):
+        if not may_coordinate(request.user, season.venue_id):
             association = _association_in(request.data)
-            if association is None or not may_book_for(request.user, association):
+            if association is None or not may_book_for(request.user, association, venue_id=season.venue_id):
                 raise PermissionDenied(_("You may not apply for this association."))
         data = ApplicationInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -9,7 +9,7 @@ from datetime import time
 from django.db.models import Prefetch, QuerySet
 
 from associations.models import Association
-from associations.permissions import is_coordinator
+from associations.permissions import may_coordinate
 from venues.models import OpeningHours, Room
 
 from .models import Application, Season, Wish
@@ -50,7 +50,7 @@ def _applications(season: Season) -> QuerySet[Application]:
 def applications_for(user, season: Season) -> QuerySet[Application]:
     """Coordinators see every application; others their own associations' ones."""
     apps = _applications(season)
-    if is_coordinator(user):
+    if may_coordinate(user, season.venue_id):
         return apps
     if not user.is_authenticated:
         return apps.none()

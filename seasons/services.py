@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from associations.models import Association
-from associations.permissions import is_coordinator
+from associations.permissions import may_coordinate
 from audit.services import audit
 from booking import services as booking_services
 from booking.models import Audience, Category
@@ -64,7 +64,7 @@ def season_create(
     weekly_cap_minutes: int | None = None,
     priority_audiences: Iterable[str] = (),
 ) -> Season:
-    if not is_coordinator(actor):
+    if not may_coordinate(actor, venue.pk):
         raise PermissionDenied(_("Only coordinators open seasons."))
     errors: dict[str, list[str]] = {}
     rooms = list({r.pk: r for r in rooms}.values())
@@ -121,8 +121,9 @@ def season_create(
 # --- applications -------------------------------------------------------------------
 
 
-def _check_may_apply(actor, association: Association) -> None:
-    if not may_book_for(actor, association):
+def _check_may_apply(actor, association: Association, season: Season) -> None:
+    # A coordinator applies (a paper application) only in the venues they coordinate.
+    if not may_book_for(actor, association, venue_id=season.venue_id):
         raise PermissionDenied(_("You may not apply for this association."))
 
 
@@ -227,7 +228,7 @@ def application_submit(
     audience: str = Audience.EVERYONE,
     category: Category | None = None,
 ) -> Application:
-    _check_may_apply(actor, association)
+    _check_may_apply(actor, association, season)
     _check_accepting(season)
     _validated(season, title=title, group_size=group_size, wishes=wishes)
     with transaction.atomic():
@@ -259,7 +260,7 @@ def application_update(
     audience: str = Audience.EVERYONE,
     category: Category | None = None,
 ) -> Application:
-    _check_may_apply(actor, application.association)
+    _check_may_apply(actor, application.association, application.season)
     season = application.season
     _check_accepting(season)
     _validated(season, title=title, group_size=group_size, wishes=wishes)
@@ -282,7 +283,7 @@ def application_update(
 
 
 def application_withdraw(*, actor, application: Application) -> None:
-    _check_may_apply(actor, application.association)
+    _check_may_apply(actor, application.association, application.season)
     _check_accepting(application.season)
     with transaction.atomic():
         _audit(
@@ -298,8 +299,8 @@ def application_withdraw(*, actor, application: Application) -> None:
 # --- allocation ---------------------------------------------------------------------
 
 
-def _check_coordinator(actor) -> None:
-    if not is_coordinator(actor):
+def _check_coordinator(actor, season: Season) -> None:
+    if not may_coordinate(actor, season.venue_id):
         raise PermissionDenied(_("Only coordinators allocate seasons."))
 
 
@@ -317,7 +318,7 @@ def season_allocate(*, actor, season: Season) -> allocation.Proposal:
     hold its write lock all that time); the result is written in one, after checking that
     nobody published the season meanwhile.
     """
-    _check_coordinator(actor)
+    _check_coordinator(actor, season)
     _check_allocatable(season)
     problem = build_problem(season, time_limit_seconds=settings.SEASON_SOLVER_SECONDS)
     try:
@@ -411,8 +412,8 @@ def season_pin(
     end: time | None = None,
 ) -> Pin | None:
     """Keep a decision for the next run: grant a wish, refuse, move; kind "" removes the pin."""
-    _check_coordinator(actor)
     season = application.season
+    _check_coordinator(actor, season)
     if season.status == "published":
         raise ValidationError({"detail": [_("This season is already published.")]})
     with transaction.atomic():
@@ -480,7 +481,7 @@ def season_publish(*, actor, season: Season) -> Published:
     exclusion constraint stays the guarantee. An outcome that has a booking is never
     booked again, so publishing twice books nothing twice.
     """
-    _check_coordinator(actor)
+    _check_coordinator(actor, season)
     with transaction.atomic():
         season = Season.objects.select_for_update().select_related("venue").get(pk=season.pk)
         if season.phase == Season.Phase.PUBLISHED:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from associations.permissions import is_coordinator
+from associations.permissions import is_coordinator, may_coordinate
 from booking.permissions import bookable_associations, may_book_for
 from tupa import csvsafe
 from venues.models import OpeningHours
@@ -22,8 +22,16 @@ from .problem import room_open_hours
 from .wording import season_rules, weekday_name
 
 
-def _require_coordinator(request) -> None:
-    if not is_coordinator(request.user):
+def _require_coordinator(request, pk: int | None = None) -> None:
+    """A coordinator; with a season's pk, one who coordinates that season's venue."""
+    if pk is None:
+        if not is_coordinator(request.user):
+            raise PermissionDenied
+        return
+    venue_id = Season.objects.filter(pk=pk).values_list("venue_id", flat=True).first()
+    if venue_id is None:
+        raise Http404
+    if not may_coordinate(request.user, venue_id):
         raise PermissionDenied
 
 
@@ -85,10 +93,10 @@ def season_detail(request, pk: int):
         "may_apply": request.user.is_authenticated
         and season.is_accepting()
         and bookable_associations(request.user).exists(),
-        "is_coordinator": is_coordinator(request.user),
+        "is_coordinator": may_coordinate(request.user, season.venue_id),
         # The report names every association's hours: for coordinators, once there is a proposal.
         "report": selectors.report(season, mine)
-        if is_coordinator(request.user) and season.phase != Season.Phase.OPEN
+        if may_coordinate(request.user, season.venue_id) and season.phase != Season.Phase.OPEN
         else None,
     }
     return render(request, "seasons/season_detail.html", context)
@@ -175,7 +183,7 @@ def _own_application(request, pk: int) -> Application:
     application = get_object_or_404(
         Application.objects.select_related("season__venue", "association").prefetch_related("wishes"), pk=pk
     )
-    if not may_book_for(request.user, application.association):
+    if not may_book_for(request.user, application.association, venue_id=application.season.venue_id):
         raise PermissionDenied
     return application
 
@@ -239,7 +247,7 @@ def application_withdraw(request, pk: int):
 
 @login_required
 def allocation_page(request, pk: int):
-    _require_coordinator(request)
+    _require_coordinator(request, pk)
     season = _season(pk)
     applications = selectors.all_applications(season)
     texts = selectors.outcome_texts(season, applications)
@@ -281,7 +289,7 @@ def allocation_page(request, pk: int):
 @login_required
 @require_POST
 def allocate(request, pk: int):
-    _require_coordinator(request)
+    _require_coordinator(request, pk)
     season = _season(pk)
     try:
         proposal = services.season_allocate(actor=request.user, season=season)
@@ -301,7 +309,7 @@ def allocate(request, pk: int):
 @login_required
 @require_POST
 def pin(request, pk: int, application_id: int):
-    _require_coordinator(request)
+    _require_coordinator(request, pk)
     season = _season(pk)
     application = get_object_or_404(
         Application.objects.prefetch_related("wishes"), pk=application_id, season=season
@@ -336,7 +344,7 @@ def pin(request, pk: int, application_id: int):
 @login_required
 @require_POST
 def publish(request, pk: int):
-    _require_coordinator(request)
+    _require_coordinator(request, pk)
     season = _season(pk)
     try:
         result = services.season_publish(actor=request.user, season=season)
@@ -356,7 +364,7 @@ def publish(request, pk: int):
 
 @login_required
 def report_csv(request, pk: int):
-    _require_coordinator(request)
+    _require_coordinator(request, pk)
     season = _season(pk)
     data = selectors.report(season, selectors.all_applications(season))
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -17,6 +17,9 @@ from .serializers import UsageSerializer
         OpenApiParameter("start", OpenApiTypes.DATE, required=True, description="local date, included"),
         OpenApiParameter("end", OpenApiTypes.DATE, required=True, description="local date, included"),
         OpenApiParameter("venue", int, required=False, description="only this venue's rooms"),
+        OpenApiParameter(
+            "municipality", int, required=False, description="only the rooms of this municipality's venues"
+        ),
     ],
     responses={200: UsageSerializer, 400: OpenApiTypes.OBJECT},
 )
@@ -28,4 +31,7 @@ def usage_view(request: Request) -> Response:
     if not form.is_valid():
         return Response({field: list(errors) for field, errors in form.errors.items()}, status=400)
     data = form.cleaned_data
-    return Response(usage(start=data["start"], end=data["end"], venue=data["venue"]).as_contract())
+    figures = usage(
+        start=data["start"], end=data["end"], venue=data["venue"], municipality=data["municipality"]
+    )
+    return Response(figures.as_contract())

@@ -7,7 +7,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from venues.models import Room, Venue
+from venues.models import Municipality, Room, Venue
 
 # A decade is plenty for a report and keeps the per-month arithmetic small.
 MAX_DAYS = 3660
@@ -18,6 +18,14 @@ LATEST = date(2999, 12, 31)
 class UsagePeriodForm(forms.Form):
     start = forms.DateField(label=_("From"), input_formats=["%Y-%m-%d"])
     end = forms.DateField(label=_("To (included)"), input_formats=["%Y-%m-%d"])
+    # Tupa's addition to the contract's venue (issue 14): a municipality's houses together.
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.order_by("name", "id"),  # any id: the API's filter too
+        required=False,
+        empty_label=_("All municipalities"),
+        error_messages={"invalid_choice": _("Unknown municipality.")},
+    )
     venue = forms.ModelChoiceField(
         label=_("Venue"),
         queryset=Venue.objects.order_by("name", "id"),
@@ -58,6 +66,19 @@ class StatsPageForm(UsagePeriodForm):
         empty_label=_("All rooms"),
         error_messages={"invalid_choice": _("Unknown room.")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One municipality is the whole installation: no choice to offer.
+        if Municipality.objects.with_venues().count() < 2:
+            del self.fields["municipality"]
+            return
+        # The house and room lists follow the chosen municipality, as on the calendar page.
+        chosen = str(self.data.get("municipality") or "").strip()
+        if chosen.isdigit() and len(chosen) <= 18:
+            venue_field, room_field = self.fields["venue"], self.fields["room"]
+            venue_field.queryset = venue_field.queryset.filter(municipality_id=int(chosen))
+            room_field.queryset = room_field.queryset.filter(venue__municipality_id=int(chosen))
 
     def clean(self):
         data = super().clean()

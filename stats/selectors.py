@@ -26,7 +26,7 @@ from django.db.models import (
 
 from associations.models import Association
 from booking.models import CoHost, Occurrence
-from venues.models import Closure, OpeningHours, Room, Venue
+from venues.models import Closure, Municipality, OpeningHours, Room, Venue
 
 from . import hours as h
 from .query import (
@@ -272,19 +272,28 @@ class Usage:
         }
 
 
-def usage(*, start: date, end: date, venue: Venue | None = None, room: Room | None = None) -> Usage:
+def usage(
+    *,
+    start: date,
+    end: date,
+    venue: Venue | None = None,
+    room: Room | None = None,
+    municipality: Municipality | None = None,
+) -> Usage:
     """Open and booked hours per room and month, hours and events per association.
 
     Off-site occurrences (no room) belong to no venue: they count for their associations
-    only when no venue (and no room) is chosen, and never for a room's booked hours.
+    only when no municipality, venue (and no room) is chosen, and never for a room's booked hours.
     """
     rooms_qs = Room.objects.select_related("venue").order_by("id")
+    if municipality is not None:
+        rooms_qs = rooms_qs.filter(venue__municipality=municipality)
     if venue is not None:
         rooms_qs = rooms_qs.filter(venue=venue)
     if room is not None:
         rooms_qs = rooms_qs.filter(pk=room.pk)
     rooms = list(rooms_qs)
-    scopes = scopes_for(start, end, rooms, offsite=venue is None and room is None)
+    scopes = scopes_for(start, end, rooms, offsite=venue is None and room is None and municipality is None)
     spans = _open_intervals(start, end, rooms)
     figures, visits = _association_figures(scopes) if scopes else ({}, Visits({}, {}))
     names = (

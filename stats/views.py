@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
@@ -53,7 +54,13 @@ def _form(request: HttpRequest) -> StatsPageForm:
 
 def _figures(form: StatsPageForm):
     data = form.cleaned_data
-    figures = usage(start=data["start"], end=data["end"], venue=data["venue"], room=data["room"])
+    figures = usage(
+        start=data["start"],
+        end=data["end"],
+        venue=data["venue"],
+        room=data["room"],
+        municipality=data.get("municipality"),
+    )
     report = build_report(figures)
     contract = figures.as_contract()
     return report, contract, build_tables(report, contract)
@@ -115,10 +122,8 @@ def _charts(report, contract) -> dict:
 def stats_page(request: HttpRequest) -> HttpResponse:
     form = _form(request)
     context = {"form": form, "presets": [], "today": timezone.localdate()}
-    venue_param, room_param = request.GET.get("venue", ""), request.GET.get("room", "")
-    context["presets"] = [
-        (label, start, end, venue_param, room_param) for label, start, end in presets(context["today"])
-    ]
+    kept = urlencode([(k, request.GET[k]) for k in ("municipality", "venue", "room") if request.GET.get(k)])
+    context["presets"] = [(label, start, end, kept) for label, start, end in presets(context["today"])]
     if not form.is_valid():
         return render(request, "stats/usage.html", context, status=400)
     report, contract, tables = _figures(form)

@@ -12,10 +12,12 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from associations.models import Membership
+from venues.models import CoordinatorScope
 
 from .factories import (
     AssociationFactory,
     MembershipFactory,
+    MunicipalityFactory,
     RoomFactory,
     UserFactory,
     VenueFactory,
@@ -134,3 +136,41 @@ def api_client_for(user=None) -> APIClient:
 @pytest.fixture
 def api():
     return api_client_for
+
+
+@pytest.fixture
+def region(venue, room, approval_room):
+    """Two municipalities: Joutsa owns `venue`; Luhanka its village hall, with one coordinator each.
+
+    `users.coordinator` stays unscoped (installation-wide); the village society's coordinator
+    runs only the hall.
+    """
+    joutsa = MunicipalityFactory(name="Joutsa", slug="joutsa")
+    luhanka = MunicipalityFactory(name="Luhanka", slug="luhanka")
+    venue.municipality = joutsa
+    venue.save()
+    hall = VenueFactory(name="Luhangan kylätalo", slug="luhanka", municipality=luhanka)
+    open_every_day(hall)
+    hall_room = RoomFactory(venue=hall, name="Kylätalon sali", slug="sali", requires_approval=True)
+    village_school = VenueFactory(name="Tammijärven koulu", slug="tammijarvi", municipality=luhanka)
+    school_room = RoomFactory(venue=village_school, name="Luokka", slug="luokka")
+    joutsa_coordinator = UserFactory(username="joutsa-coordinator", is_staff=True)
+    luhanka_coordinator = UserFactory(username="luhanka-coordinator", is_staff=True)
+    hall_coordinator = UserFactory(username="kylaseura", is_staff=True)
+    CoordinatorScope.objects.create(user=joutsa_coordinator, municipality=joutsa)
+    CoordinatorScope.objects.create(user=luhanka_coordinator, municipality=luhanka)
+    CoordinatorScope.objects.create(user=hall_coordinator, venue=hall)
+    return SimpleNamespace(
+        joutsa=joutsa,
+        luhanka=luhanka,
+        venue=venue,
+        room=room,
+        approval_room=approval_room,
+        hall=hall,
+        hall_room=hall_room,
+        school=village_school,
+        school_room=school_room,
+        joutsa_coordinator=joutsa_coordinator,
+        luhanka_coordinator=luhanka_coordinator,
+        hall_coordinator=hall_coordinator,
+    )

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from associations.models import Association, Membership
 from booking.models import Booking, Category, CoHost, Occurrence, Status
-from venues.models import Closure, OpeningHours, Room, Venue
+from venues.models import Closure, Municipality, OpeningHours, Room, Venue
 
 PASSWORD = "tupa-test-password"
 
@@ -21,6 +21,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     password = factory.django.Password(PASSWORD)
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Kunta {n}")
+    slug = factory.Sequence(lambda n: f"kunta-{n}")
 
 
 class VenueFactory(factory.django.DjangoModelFactory):

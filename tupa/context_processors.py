@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from venues.permissions import is_coordinator
+
 
 def site(request):
     user = getattr(request, "user", None)
@@ -14,7 +16,7 @@ def site(request):
     return {
         "SITE_URL": settings.SITE_URL,
         "SITE_NAME": settings.SITE_NAME,
-        "is_coordinator": bool(signed_in and user.is_staff),
+        "is_coordinator": bool(signed_in and is_coordinator(user)),
         # Lazy: counted only on pages that show it (the navigation, for those signed in).
         "notice_count": SimpleLazyObject(count) if signed_in else 0,
     }

@@ -8,6 +8,7 @@ from django.views import defaults, i18n
 from django.views.decorators.cache import never_cache
 
 from associations.services import profile_set_language
+from venues.models import Municipality
 
 from . import unavailable
 from .cache import cache_status
@@ -22,7 +23,9 @@ def set_language(request):
 
 
 def home(request):
-    return render(request, "home.html")
+    # A region's installation: residents start from their own municipality's calendar.
+    municipalities = list(Municipality.objects.with_venues().only("id", "name"))
+    return render(request, "home.html", {"municipalities": municipalities if len(municipalities) > 1 else []})
 
 
 @never_cache

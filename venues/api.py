@@ -1,8 +1,9 @@
-"""Read-only open data: venues and rooms, and which rooms are free for a given time."""
+"""Read-only open data: municipalities, venues and rooms, and which rooms are free for a given time."""
 
 import re
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
@@ -11,7 +12,37 @@ from rest_framework.exceptions import ValidationError
 from booking.calendar_query import parse_moment
 from booking.free_rooms import free_rooms
 
-from .models import Room, Venue
+from .models import Municipality, Room, Venue
+from .query import parse_ids
+
+MUNICIPALITY_PARAM = OpenApiParameter(
+    "municipality",
+    int,
+    many=True,
+    description=gettext_lazy(
+        "Only this municipality's venues (an id from /api/v1/municipalities); repeatable."
+    ),
+)
+
+
+def _municipalities(request) -> list[int]:
+    ids, error = parse_ids(request.query_params, "municipality")
+    if error:
+        raise ValidationError({"municipality": error})
+    return ids
+
+
+class MunicipalitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Municipality
+        fields = ["id", "name", "slug"]
+
+
+class MunicipalityList(generics.ListAPIView):
+    """The municipalities (or other organisers) whose venues this installation serves."""
+
+    queryset = Municipality.objects.order_by("id")
+    serializer_class = MunicipalitySerializer
 
 
 class VenueSerializer(serializers.ModelSerializer):
@@ -29,6 +60,7 @@ class VenueSerializer(serializers.ModelSerializer):
             "contact_email",
             "contact_phone",
             "accessibility_notes",
+            "municipality",
             "url",
         ]
 
@@ -59,9 +91,16 @@ class RoomSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_view(get=extend_schema(parameters=[MUNICIPALITY_PARAM]))
 class VenueList(generics.ListAPIView):
-    queryset = Venue.objects.order_by("id")
     serializer_class = VenueSerializer
+
+    def get_queryset(self):
+        venues = Venue.objects.order_by("id")
+        municipalities = _municipalities(self.request)
+        if municipalities:
+            venues = venues.filter(municipality_id__in=municipalities)
+        return venues
 
 
 _WHOLE = re.compile(r"[0-9]{1,9}")
@@ -108,7 +147,8 @@ def _free_query(params) -> dict:
 @extend_schema_view(
     get=extend_schema(
         parameters=[
-            OpenApiParameter("venue", int, description="Only this venue's rooms."),
+            MUNICIPALITY_PARAM,
+            OpenApiParameter("venue", int, many=True, description="Only this venue's rooms; repeatable."),
             OpenApiParameter(
                 "free_start",
                 str,
@@ -130,16 +170,19 @@ class RoomList(generics.ListAPIView):
 
     def get_queryset(self):
         params = self.request.query_params
-        venue = params.get("venue")
-        venue_ids = []
-        if venue is not None:
-            if not (venue.isascii() and venue.isdigit()) or len(venue) > 18:
-                raise ValidationError({"venue": ["Give a venue id (a whole number)."]})
-            venue_ids = [int(venue)]
+        municipalities = _municipalities(self.request)
+        venue_ids, error = parse_ids(params, "venue")
+        if error:
+            raise ValidationError({"venue": error})
         query = _free_query(params)
-        if not query and not venue_ids:
-            return Room.objects.select_related("venue").filter(is_active=True).order_by("id")
-        rooms = free_rooms(
+        if not query:
+            rooms = Room.objects.select_related("venue").filter(is_active=True).order_by("id")
+            if municipalities:
+                rooms = rooms.filter(venue__municipality_id__in=municipalities)
+            if venue_ids:
+                rooms = rooms.filter(venue_id__in=venue_ids)
+            return rooms
+        found = free_rooms(
             start=query.get("free_start"),
             end=query.get("free_end"),
             capacity=query.get("capacity"),
@@ -147,4 +190,6 @@ class RoomList(generics.ListAPIView):
             hearing_loop=query.get("hearing_loop", False),
             venue_ids=venue_ids,
         )
-        return sorted(rooms, key=lambda r: r.pk)
+        if municipalities:
+            found = [room for room in found if room.venue.municipality_id in municipalities]
+        return sorted(found, key=lambda r: r.pk)

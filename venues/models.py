@@ -4,7 +4,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -20,9 +20,46 @@ def default_time_zone() -> str:
     return settings.TIME_ZONE
 
 
+class MunicipalityQuerySet(models.QuerySet):
+    def with_venues(self) -> "MunicipalityQuerySet":
+        """Those a resident can pick: a municipality without a house has nothing to show."""
+        return self.filter(Exists(Venue.objects.filter(municipality=OuterRef("pk"))))
+
+
+class Municipality(models.Model):
+    """Who owns and runs venues: a municipality, or another organiser (a region, a national association).
+
+    One installation may serve many; coordinators can be scoped to one (CoordinatorScope),
+    and the public pages and open data can be narrowed to one with ?municipality=ID.
+    """
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), unique=True)
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Venue(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), unique=True)
+    # Nullable so an installation (and a test) that never names municipalities keeps working;
+    # the migration puts existing venues in one. A venue without one is coordinated nationally.
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="venues",
+        verbose_name=_("municipality"),
+    )
     address = models.CharField(_("address"), max_length=300, blank=True)
     time_zone = models.CharField(
         _("time zone"), max_length=64, default=default_time_zone, validators=[validate_time_zone]
@@ -149,3 +186,54 @@ class Closure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reason} ({self.start:%Y-%m-%d}–{self.end:%Y-%m-%d})"
+
+
+class CoordinatorScope(models.Model):
+    """Narrows a coordinator to one municipality or one venue (a village society's hall).
+
+    A coordinator (staff user) with no scope rows coordinates the whole installation, as
+    every coordinator did before municipalities existed; each row adds what they coordinate.
+    The rule is read in venues/permissions.py only.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="coordinator_scopes",
+        verbose_name=_("coordinator"),
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="coordinator_scopes",
+        verbose_name=_("municipality"),
+    )
+    venue = models.ForeignKey(
+        Venue,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="coordinator_scopes",
+        verbose_name=_("venue"),
+    )
+
+    class Meta:
+        verbose_name = _("coordinator's area")
+        verbose_name_plural = _("coordinators' areas")
+        constraints = [
+            # Exactly one of the two: a row naming neither would mean "everything" by accident.
+            models.CheckConstraint(
+                condition=Q(municipality__isnull=False, venue__isnull=True)
+                | Q(municipality__isnull=True, venue__isnull=False),
+                name="coordinator_scope_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "municipality"], name="coordinator_scope_unique_municipality"
+            ),
+            models.UniqueConstraint(fields=["user", "venue"], name="coordinator_scope_unique_venue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.municipality or self.venue}"

@@ -4,7 +4,8 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from .models import Closure, OpeningHours, Room, Venue, Weekday
+from .models import Closure, Municipality, OpeningHours, Room, Venue, Weekday
+from .query import parse_ids
 
 
 def _weekly_hours(rows) -> list[tuple[str, list[OpeningHours]]]:
@@ -23,8 +24,21 @@ def _upcoming_closures(venue: Venue, room: Room | None = None):
 
 
 def venue_list(request):
-    venues = Venue.objects.prefetch_related(Prefetch("rooms", queryset=Room.objects.filter(is_active=True)))
-    return render(request, "venues/venue_list.html", {"venues": venues})
+    venues = Venue.objects.select_related("municipality").prefetch_related(
+        Prefetch("rooms", queryset=Room.objects.filter(is_active=True))
+    )
+    chosen, error = parse_ids(request.GET, "municipality")
+    if chosen:
+        venues = venues.filter(municipality_id__in=chosen)
+    municipalities = list(Municipality.objects.with_venues().only("id", "name"))
+    context = {
+        "venues": venues,
+        # The choice, and each house's municipality, only where there is more than one.
+        "municipalities": municipalities if len(municipalities) > 1 else [],
+        "chosen": [str(pk) for pk in chosen],
+        "error": error,
+    }
+    return render(request, "venues/venue_list.html", context, status=400 if error else 200)
 
 
 def venue_detail(request, slug: str):

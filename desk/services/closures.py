@@ -76,7 +76,7 @@ def closure_create(
     *, actor, venue: Venue, room: Room | None, start: datetime, end: datetime, reason: str
 ) -> ClosureResult:
     """Close the venue or a room; cancel confirmed and decline pending dates under it, and tell them."""
-    require_coordinator(actor)
+    require_coordinator(actor, venue_ids=[venue.pk])
     if end <= start:
         raise ValidationError({"end": [_("The end must be after the start.")]})
     if room is not None and room.venue_id != venue.pk:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from booking.models import Booking, Occurrence, Status
 from booking.overlap import overlaps
+from booking.permissions import booking_venue_id
 from booking.recurrence import Slot
 from booking.rules import rule_violations
 from booking.services import (
@@ -80,7 +81,7 @@ def booking_approve_resolving(
     Returns (approved dates, declined rivals, proposals made). All in one transaction:
     if any step fails, nothing is approved.
     """
-    require_coordinator(actor)
+    require_coordinator(actor, venue_ids=[booking_venue_id(booking)])
     declined: list[Occurrence] = []
     proposals: list[Proposal] = []
     with transaction.atomic():

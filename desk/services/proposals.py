@@ -78,7 +78,7 @@ def proposal_create(
     message: str = "",
 ) -> Proposal:
     """Offer the association another time or room for some (or all) of its pending dates."""
-    require_coordinator(actor)
+    require_coordinator(actor, venue_ids=[permissions.booking_venue_id(booking), room.venue_id])
     if end <= start:
         raise ValidationError({"end": [_("The end must be after the start.")]})
     proposal = Proposal(booking=booking, room=room, start=start, end=end, message=message, created_by=actor)

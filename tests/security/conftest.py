@@ -13,13 +13,17 @@ from django.utils import timezone
 from associations.models import Invitation
 from booking.models import CoHost
 from seasons import services
+from venues.models import CoordinatorScope
 
 from ..factories import (
     AssociationFactory,
     BookingFactory,
     CoHostFactory,
     MembershipFactory,
+    MunicipalityFactory,
     OccurrenceFactory,
+    UserFactory,
+    VenueFactory,
 )
 
 
@@ -70,6 +74,14 @@ def world(users, venue, room, approval_room, association, other_association):
         group_size=10,
         wishes=[services.WishInput(room, 2, time(18), time(20))],
     )
+    # The house is Joutsa's; a coordinator of Luhanka (their own house) must be refused it all.
+    # The plain coordinator has no scope rows: installation-wide, as before municipalities.
+    venue.municipality = MunicipalityFactory(name="Joutsa", slug="joutsa")
+    venue.save()
+    luhanka = MunicipalityFactory(name="Luhanka", slug="luhanka")
+    VenueFactory(name="Luhangan kylätalo", slug="luhanka", municipality=luhanka)
+    users.foreign_coordinator = UserFactory(username="luhanka-coordinator", is_staff=True)
+    CoordinatorScope.objects.create(user=users.foreign_coordinator, municipality=luhanka)
     admin_membership = users.admin.memberships.get(association=association)
     member_membership = users.member.memberships.get(association=association)
     return SimpleNamespace(

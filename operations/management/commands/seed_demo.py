@@ -22,7 +22,7 @@ from booking.categories import DEFAULT_CATEGORIES
 from booking.models import Booking, Category, CoHost, Occurrence, Status
 from booking.recurrence import expand, localize
 from desk.services import closure_create
-from venues.models import OpeningHours, Room, Venue
+from venues.models import Municipality, OpeningHours, Room, Venue
 
 PASSWORD = "tupa-demo-2026"
 SEED_MARK = "seed_demo"
@@ -66,9 +66,12 @@ class Command(BaseCommand):
     # --- places -----------------------------------------------------------------------
 
     def venues(self):
+        # Leivonmäki has been a village of Joutsa since 2009: both houses are Joutsa's.
+        joutsa, _ = Municipality.objects.get_or_create(slug="joutsa", defaults={"name": "Joutsa"})
         venue, _ = Venue.objects.update_or_create(
             slug="joutsa",
             defaults={
+                "municipality": joutsa,
                 "name": "Joutsan hyvinvointitupa",
                 "address": "Jousitie 38, 19650 Joutsa",
                 "time_zone": "Europe/Helsinki",
@@ -132,6 +135,7 @@ class Command(BaseCommand):
         village, _ = Venue.objects.update_or_create(
             slug="leivonmaki",
             defaults={
+                "municipality": joutsa,
                 "name": "Leivonmäen kylätalo",
                 "address": "Kylätie 5, 41770 Leivonmäki",
                 "time_zone": "Europe/Helsinki",
