@@ -17,6 +17,9 @@ from zoneinfo import ZoneInfo
 from dateutil import rrule as _du_rrule
 from dateutil.rrule import rrulestr
 
+# Django's gettext only: the messages reach people (forms, the API) in their own language.
+from django.utils.translation import gettext as _
+
 ALLOWED_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
 # Parts that would repeat more often than once a day, or that we cannot honour.
 FORBIDDEN_PARTS = {"BYHOUR", "BYMINUTE", "BYSECOND"}
@@ -57,17 +60,17 @@ def parse_rule(text: str) -> dict[str, str]:
     if text.upper().startswith("RRULE:"):
         text = text[6:]
     if not text or "\n" in text:
-        raise RecurrenceError("Give one RRULE line, e.g. FREQ=WEEKLY;COUNT=10.")
+        raise RecurrenceError(_("Give one RRULE line, e.g. FREQ=WEEKLY;COUNT=10."))
     parts: dict[str, str] = {}
     for chunk in text.split(";"):
         if not chunk:
             continue
         key, sep, value = chunk.partition("=")
         if not sep or not value:
-            raise RecurrenceError(f"'{chunk}' is not of the form NAME=VALUE.")
+            raise RecurrenceError(_("'%(part)s' is not of the form NAME=VALUE.") % {"part": chunk})
         key = key.strip().upper()
         if key in parts:
-            raise RecurrenceError(f"{key} is given twice.")
+            raise RecurrenceError(_("%(name)s is given twice.") % {"name": key})
         parts[key] = value.strip().upper()
     return parts
 
@@ -79,7 +82,7 @@ def _until_local(value: str, tz: ZoneInfo) -> datetime:
         return datetime.combine(day.date(), time(23, 59, 59))
     match = re.fullmatch(r"(\d{8}T\d{6})(Z?)", value)
     if not match:
-        raise RecurrenceError("UNTIL must be a date (20260531) or a time (20260531T235959Z).")
+        raise RecurrenceError(_("UNTIL must be a date (20260531) or a time (20260531T235959Z)."))
     moment = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S")
     if match.group(2):
         return moment.replace(tzinfo=UTC).astimezone(tz).replace(tzinfo=None)
@@ -130,7 +133,7 @@ def local_dates(rule: str, local_start: datetime, tz: ZoneInfo) -> Iterator[date
         parsed = rrulestr(text, dtstart=local_start)
         bounded = _BoundedRule.of(parsed, horizon_year=local_start.year + HORIZON_YEARS)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
-        raise RecurrenceError(f"The recurrence rule is not valid: {exc}") from None
+        raise RecurrenceError(_("The recurrence rule is not valid: %(reason)s") % {"reason": exc}) from None
     return _dates(bounded)
 
 
@@ -142,7 +145,9 @@ def _dates(rule: _BoundedRule) -> Iterator[datetime]:
         except (StopIteration, _HorizonReached):
             return
         except (ValueError, OverflowError) as exc:  # e.g. a date past the year 9999
-            raise RecurrenceError(f"The recurrence rule is not valid: {exc}") from None
+            raise RecurrenceError(
+                _("The recurrence rule is not valid: %(reason)s") % {"reason": exc}
+            ) from None
 
 
 class _HorizonReached(Exception):
@@ -203,29 +208,31 @@ def expand(
 ) -> list[Slot]:
     """All dates of a booking. `start` and `end` are aware; an empty rule means one date."""
     if end <= start:
-        raise RecurrenceError("The end must be after the start.")
+        raise RecurrenceError(_("The end must be after the start."))
     if not rule.strip():
         return [Slot(start.astimezone(UTC), end.astimezone(UTC))]
 
     parts = parse_rule(rule)
     freq = parts.get("FREQ")
     if freq not in ALLOWED_FREQUENCIES:
-        raise RecurrenceError("A series repeats DAILY, WEEKLY, MONTHLY or YEARLY.")
+        raise RecurrenceError(_("A series repeats DAILY, WEEKLY, MONTHLY or YEARLY."))
     forbidden = FORBIDDEN_PARTS & parts.keys()
     if forbidden:
-        raise RecurrenceError(f"{', '.join(sorted(forbidden))} is not allowed: at most one date a day.")
+        raise RecurrenceError(
+            _("%(names)s is not allowed: at most one date a day.") % {"names": ", ".join(sorted(forbidden))}
+        )
     if "COUNT" not in parts and "UNTIL" not in parts:
-        raise RecurrenceError("A series must end: give COUNT or UNTIL.")
+        raise RecurrenceError(_("A series must end: give COUNT or UNTIL."))
     if "COUNT" in parts and "UNTIL" in parts:
-        raise RecurrenceError("Give COUNT or UNTIL, not both.")
+        raise RecurrenceError(_("Give COUNT or UNTIL, not both."))
     if "COUNT" in parts:
         if not _whole(parts["COUNT"]) or int(parts["COUNT"]) < 1:
-            raise RecurrenceError("COUNT must be a positive whole number.")
+            raise RecurrenceError(_("COUNT must be a positive whole number."))
         if int(parts["COUNT"]) > max_count:
-            raise RecurrenceError(f"A series may have at most {max_count} dates.")
+            raise RecurrenceError(_("A series may have at most %(count)d dates.") % {"count": max_count})
     interval = parts.get("INTERVAL", "1")
     if not _whole(interval) or int(interval) < 1:
-        raise RecurrenceError("INTERVAL must be a positive whole number.")
+        raise RecurrenceError(_("INTERVAL must be a positive whole number."))
 
     local_start = start.astimezone(tz).replace(tzinfo=None)
     local_end = end.astimezone(tz).replace(tzinfo=None)
@@ -236,7 +243,7 @@ def expand(
     slots: list[Slot] = []
     for naive in dates:
         if len(slots) >= max_count:
-            raise RecurrenceError(f"A series may have at most {max_count} dates.")
+            raise RecurrenceError(_("A series may have at most %(count)d dates.") % {"count": max_count})
         slot_start = localize(naive, tz)
         slot_end = localize(naive + wall_length, tz)
         if slot_end <= slot_start:
@@ -245,11 +252,13 @@ def expand(
             slot_end = slot_start + wall_length
         slots.append(Slot(slot_start.astimezone(UTC), slot_end.astimezone(UTC)))
     if not slots:
-        raise RecurrenceError(f"The rule gives no dates in the {HORIZON_YEARS} years after the start.")
+        raise RecurrenceError(
+            _("The rule gives no dates in the %(years)d years after the start.") % {"years": HORIZON_YEARS}
+        )
     if "COUNT" in parts and len(slots) < int(parts["COUNT"]):
         raise RecurrenceError(
-            f"The rule gives only {len(slots)} of its {parts['COUNT']} dates "
-            f"in the {HORIZON_YEARS} years after the start."
+            _("The rule gives only %(found)d of its %(count)s dates in the %(years)d years after the start.")
+            % {"found": len(slots), "count": parts["COUNT"], "years": HORIZON_YEARS}
         )
     return slots
 

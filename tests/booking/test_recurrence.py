@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from dateutil.rrule import WEEKLY, rrule
+from django.utils import translation
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -94,8 +95,14 @@ def test_first_thursday_of_the_month():
     ],
 )
 def test_it_refuses_bad_rules_with_a_reason(rule, message):
-    with pytest.raises(RecurrenceError, match=message):
+    with translation.override("en"), pytest.raises(RecurrenceError, match=message):
         expand(rule, local(2026, 12, 1, 18), local(2026, 12, 1, 20), HEL)
+
+
+def test_the_reason_is_in_the_readers_language():
+    for language, words in (("fi", "Sarjalla pitää olla loppu"), ("sv", "En serie måste ta slut")):
+        with translation.override(language), pytest.raises(RecurrenceError, match=words):
+            expand("FREQ=WEEKLY", local(2026, 12, 1, 18), local(2026, 12, 1, 20), HEL)
 
 
 def test_end_must_follow_start():
