@@ -149,18 +149,12 @@ def application_new(request, pk: int):
     if request.method == "POST" and form.is_valid():
         wishes = _wishes_checked(form, season)
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 services.application_submit(
                     actor=request.user,
                     season=season,
-                    association=data["association"],
-                    title=data["title"],
-                    group_size=data["group_size"],
-                    wishes=wishes,
-                    is_public=data["public"],
-                    description=data["description"],
-                    audience=data["audience"],
+                    association=form.cleaned_data["association"],
+                    **_application_fields(form.cleaned_data, wishes),
                 )
             except ValidationError as error:
                 _show_errors(form, error)
@@ -168,6 +162,18 @@ def application_new(request, pk: int):
                 messages.success(request, _("Thank you: your application is in."))
                 return redirect("seasons:detail", pk=season.pk)
     return _application_form_page(request, season, form)
+
+
+def _application_fields(data: dict, wishes: list) -> dict:
+    """What the apply and change forms hand to the services alike."""
+    return {
+        "title": data["title"],
+        "group_size": data["group_size"],
+        "wishes": wishes,
+        "is_public": data["public"],
+        "description": data["description"],
+        "audience": data["audience"],
+    }
 
 
 def _wishes_checked(form, season: Season) -> list:
@@ -205,17 +211,11 @@ def application_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         wishes = _wishes_checked(form, season)
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 services.application_update(
                     actor=request.user,
                     application=application,
-                    title=data["title"],
-                    group_size=data["group_size"],
-                    wishes=wishes,
-                    is_public=data["public"],
-                    description=data["description"],
-                    audience=data["audience"],
+                    **_application_fields(form.cleaned_data, wishes),
                 )
             except ValidationError as error:
                 _show_errors(form, error)
