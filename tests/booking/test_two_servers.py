@@ -43,6 +43,18 @@ def _free_ports(count: int) -> list[int]:
     return ports
 
 
+def _drop(url: str) -> None:
+    """The servers' PostgreSQL database goes with them (CI drops only the databases it made)."""
+    if not url.startswith("postgres"):
+        return
+    import psycopg
+
+    parts = urlsplit(url)
+    dsn = f"host={parts.hostname} port={parts.port or 5432} user={parts.username} dbname=postgres"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
+
+
 def _database(tmp_path) -> str:
     db = settings.DATABASES["default"]
     if connection.vendor != "postgresql":
@@ -111,6 +123,7 @@ def servers(tmp_path_factory):
             os.killpg(process.pid, signal.SIGTERM)
         for process in processes:
             process.wait(20)
+        _drop(env["DATABASE_URL"])
 
 
 def _every_answer(urls, paths, check) -> None:
