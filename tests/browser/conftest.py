@@ -207,3 +207,21 @@ def dump(obj) -> str:
 
 def text_of(page) -> str:
     return re.sub(r"\s+", " ", page.inner_text("body"))
+
+
+@pytest.fixture
+def public_event(house):
+    """A public date three days ahead, its title long enough to test wrapping at 320 px."""
+    from django.utils import timezone
+
+    from tests.factories import BookingFactory, OccurrenceFactory
+
+    start = (timezone.now() + timedelta(days=3)).replace(hour=15, minute=0, second=0, microsecond=0)
+    booking = BookingFactory(
+        association=house.seniors,
+        room=house.sali,
+        title="Tuolijumppa ja kahvihetki eläkeläisille",
+        start=start,
+        end=start + timedelta(hours=1),
+    )
+    return OccurrenceFactory(booking=booking)

@@ -1,11 +1,7 @@
 """axe-core on every public page and the main forms: no serious or critical violation (WCAG 2.1 AA)."""
 
-from datetime import timedelta
-
 import pytest
 from django.utils import timezone
-
-from tests.factories import BookingFactory, OccurrenceFactory
 
 from .conftest import axe_violations, format_violations, login, shot
 
@@ -16,19 +12,6 @@ pytestmark = pytest.mark.browser
 def a11y_page(new_page):
     # axe is injected as an inline script, which the site's CSP rightly forbids.
     return new_page(bypass_csp=True)
-
-
-@pytest.fixture
-def public_event(house):
-    start = (timezone.now() + timedelta(days=3)).replace(hour=15, minute=0, second=0, microsecond=0)
-    booking = BookingFactory(
-        association=house.seniors,
-        room=house.sali,
-        title="Tuolijumppa",
-        start=start,
-        end=start + timedelta(hours=1),
-    )
-    return OccurrenceFactory(booking=booking)
 
 
 def public_pages(house, event):

@@ -2,12 +2,8 @@
 640 px (1280 px at 200 % zoom) no page scrolls sideways as a whole. A wide table or grid may
 scroll inside its own focusable region."""
 
-from datetime import timedelta
-
 import pytest
 from django.utils import timezone
-
-from tests.factories import BookingFactory, OccurrenceFactory
 
 from .conftest import login, shot
 
@@ -58,16 +54,8 @@ def narrow(browser, live_server, request):
 
 
 @pytest.fixture
-def event(house):
-    start = (timezone.now() + timedelta(days=3)).replace(hour=15, minute=0, second=0, microsecond=0)
-    booking = BookingFactory(
-        association=house.seniors,
-        room=house.sali,
-        title="Tuolijumppa ja kahvihetki eläkeläisille",
-        start=start,
-        end=start + timedelta(hours=1),
-    )
-    return OccurrenceFactory(booking=booking)
+def event(public_event):
+    return public_event
 
 
 def public_pages(house, event) -> dict[str, str]:
