@@ -10,8 +10,6 @@ count as writes because they are writes.
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from .changes import CalendarVersion, log_change, read_version
 
 
@@ -22,10 +20,5 @@ def calendar_version() -> CalendarVersion:
 
 def bump_calendar_version() -> None:
     """Log a change by hand. Writes to the watched tables need no call (the trigger logs them);
-    this stays for a change the triggers cannot see."""
+    this is for a change the triggers cannot see (and for the benchmark's cold runs)."""
     log_change()
-
-
-def bump_calendar_version_on_commit() -> None:
-    """For use inside a write transaction: log once the data is visible to readers."""
-    transaction.on_commit(bump_calendar_version, robust=True)

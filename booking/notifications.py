@@ -94,12 +94,3 @@ def after_commit(
 
     # robust: after the commit nothing may turn the saved booking into an error answer.
     transaction.on_commit(_send, robust=True)
-    transaction.on_commit(_bump_calendar, robust=True)
-
-
-def _bump_calendar() -> None:
-    try:
-        from .cache import bump_calendar_version
-    except ImportError:  # pragma: no cover - the feed cache is optional
-        return
-    bump_calendar_version()

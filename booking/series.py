@@ -20,7 +20,6 @@ from audit.services import audit
 from venues.models import Room
 
 from . import notifications, permissions, services
-from .cache import bump_calendar_version_on_commit
 from .models import Booking, Category, CoHost, Occurrence
 from .recurrence import canonical_rule
 
@@ -150,7 +149,6 @@ def event_details_update(*, actor, booking: Booking, **details) -> Booking:
         locked.sequence += 1  # calendar apps update the event only when SEQUENCE rises
         locked.save()
         audit(actor, "booking.details_updated", booking=locked, fields=sorted(details))
-        bump_calendar_version_on_commit()
     return locked
 
 

@@ -108,10 +108,3 @@ def after_publish(season: Season) -> None:
 
     # robust: after the commit nothing may turn the publication into an error answer.
     transaction.on_commit(_send, robust=True)
-    transaction.on_commit(_bump_calendar, robust=True)
-
-
-def _bump_calendar() -> None:
-    from booking.cache import bump_calendar_version
-
-    bump_calendar_version()
