@@ -2,10 +2,8 @@
 Finnish), subject and body alike; allauth's mails name the site and link to SITE_URL."""
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core import mail
 
 from associations import emails as association_emails
@@ -13,12 +11,10 @@ from associations.models import Invitation, Membership, Profile
 from booking import notifications as booking_mail
 from booking.models import CoHost
 from desk import notifications as desk_mail
+from tests.conftest import HEL
 from tests.factories import BookingFactory, MembershipFactory, OccurrenceFactory, UserFactory
 
-HEL = ZoneInfo("Europe/Helsinki")
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=HEL)
-
-pytestmark = [pytest.mark.django_db]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 # What each language's e-mails must say (written here by hand, not read from the catalogue).
 GREETING = {"fi": "Hei ", "sv": "Hej ", "en": "Hello "}
@@ -41,12 +37,6 @@ DESK_SUBJECTS = {
 # A word of each body that only that language's version has.
 WEEKDAY = {"fi": "ti", "sv": "tis", "en": "Tue"}
 LANGUAGES = ["fi", "sv", "en"]
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture

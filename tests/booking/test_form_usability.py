@@ -2,33 +2,17 @@
 the series fields in the way, publishing a deliberate choice, a room's approval said aloud."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from associations.models import Association
 from booking.models import Booking
+from tests.conftest import HEL
 from tests.factories import MembershipFactory, RoomFactory
 
 from .test_pages_booking_form import URL, book_other, form_data
 
-HEL = ZoneInfo("Europe/Helsinki")
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=HEL)
-
-pytestmark = [pytest.mark.django_db]
-
-
-@pytest.fixture
-def client(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def test_errors_are_listed_at_the_top_each_linking_its_field(client, users, association, room):

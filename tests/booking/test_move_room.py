@@ -1,38 +1,18 @@
 """Moving one date to another room: the same checks as any booking there."""
 
-from datetime import datetime, time
-from zoneinfo import ZoneInfo
+from datetime import time
 
 import pytest
-import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from audit.models import AuditEntry
 from booking import services
 from booking.models import Status
+from tests.conftest import at
 from tests.factories import ClosureFactory, RoomFactory, VenueFactory, open_every_day
 
-HEL = ZoneInfo("Europe/Helsinki")
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=HEL)
-
-pytestmark = [pytest.mark.django_db]
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def client(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
-def at(day: str, hour: int, minute: int = 0) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=HEL)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 @pytest.fixture

@@ -4,21 +4,12 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from booking.models import Status
+from tests.conftest import HEL
 from tests.factories import BookingFactory, ClosureFactory, OccurrenceFactory, RoomFactory, open_every_day
 
-HEL = ZoneInfo("Europe/Helsinki")
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=HEL)
-
-pytestmark = [pytest.mark.django_db]
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def at(hour: int, minute: int = 0, day: str = "2026-12-01") -> datetime:
