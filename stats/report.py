@@ -116,7 +116,7 @@ class Report:
 
 def _groups(usage: Usage, report: Report) -> None:
     scopes = usage.scopes
-    rows = (
+    grouped = (
         Occurrence.objects.filter(any_scope(scopes))
         .values("booking__category_id", "booking__audience")
         .order_by("booking__category_id", "booking__audience")
@@ -128,7 +128,7 @@ def _groups(usage: Usage, report: Report) -> None:
             capacity=_capacity_of_counted(),
         )
     )
-    rows = list(rows)
+    rows = list(grouped)
     names = {c.pk: c.name for c in Category.objects.filter(pk__in={r["booking__category_id"] for r in rows})}
     audiences = dict(Audience.choices)
     categories: dict[object, Group] = {}
@@ -196,7 +196,8 @@ def _activities(usage: Usage, report: Report) -> None:
             .order_by("booking_id", "start")
             .values_list("booking_id", "attendance")
         ):
-            trended[booking_id].counts.append(attendance)
+            if attendance is not None:  # filtered so, but the column is nullable
+                trended[booking_id].counts.append(attendance)
     report.activities = activities
 
 
@@ -221,7 +222,7 @@ def _cohosting(usage: Usage, report: Report) -> None:
     joined = Occurrence.objects.filter(any_scope(scopes) & other_cohost)
     report.joint_dates = joined.aggregate(n=events_count())["n"]
     # Joint events as the host: distinct dates with at least one other accepted host.
-    joint = defaultdict(int)
+    joint: dict[int, int] = defaultdict(int)
     for row in (
         joined.values("booking__association_id")
         .order_by("booking__association_id")
@@ -230,7 +231,7 @@ def _cohosting(usage: Usage, report: Report) -> None:
         joint[row["booking__association_id"]] += row["n"]
     # As an accepted co-host every counted date is a joint one (the host is there too).
     for pk, entry in usage.associations.items():
-        joint[pk] += entry["cohosted"]
+        joint[pk] += int(entry["cohosted"])
     pairs: dict[tuple[int, int], int] = defaultdict(int)
     for row in (
         joined.values("booking__association_id", "booking__cohosts__association_id")
@@ -241,7 +242,7 @@ def _cohosting(usage: Usage, report: Report) -> None:
         pairs[(min(a, b), max(a, b))] += row["n"]
     # Two co-hosts of the same event are a pair too.
     prefix = "booking__occurrences__"
-    for row in (
+    for pair in (
         CoHost.objects.filter(status=CoHost.Status.ACCEPTED)
         .exclude(association_id=F("booking__association_id"))
         .filter(
@@ -255,8 +256,8 @@ def _cohosting(usage: Usage, report: Report) -> None:
         .order_by()
         .annotate(n=events_count("booking__occurrences__"))
     ):
-        a, b = row["association_id"], row["booking__cohosts__association_id"]
-        pairs[(min(a, b), max(a, b))] += row["n"]
+        a, b = pair["association_id"], pair["booking__cohosts__association_id"]
+        pairs[(min(a, b), max(a, b))] += pair["n"]
     ids = {pk for pair in pairs for pk in pair}
     names = dict(Association.objects.filter(pk__in=ids).values_list("id", "name")) if ids else {}
     report.joint = dict(joint)

@@ -1,46 +1,29 @@
-"""Usage statistics: the database does the summing, stats/hours.py the opening-hours arithmetic.
+"""Usage statistics: the rollup does the summing, stats/hours.py the opening-hours arithmetic.
 
-The number of queries depends on the number of distinct venue time zones (one in practice),
-never on the number of occurrences: each figure is one grouped query with conditional
-aggregation, one aggregate per month of the period.
+Booked hours, events and visits come from the rollup (stats/models.py Rollup, kept by
+stats/rollup.py): whole months from the monthly rows, the days at either end from the
+daily rows, so a year of one house reads a few hundred rows whatever the installation
+holds. Each figure is one grouped query; the number of queries never depends on the data.
+stats/direct.py computes the same figures from the date rows, as the reference.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import (
-    Case,
-    Count,
-    ExpressionWrapper,
-    F,
-    IntegerField,
-    Sum,
-    Value,
-    When,
-)
+from django.db.models import Case, F, Q, QuerySet, Sum, Value, When
 
 from associations.models import Association
-from booking.models import CoHost, Occurrence
 from venues.models import Closure, Municipality, OpeningHours, Room, Venue
 
+from . import days as d
 from . import hours as h
-from .query import (
-    CONFIRMED,
-    Scope,
-    any_scope,
-    as_seconds,
-    booked_seconds,
-    clipped,
-    events_count,
-    in_scope,
-    overlap,
-    scopes_for,
-)
+from .models import Rollup
+from .query import Scope, scopes_for
+from .rollup import catch_up
 
 
 def _weekly_hours(rows: list[OpeningHours]) -> dict[tuple[int, int | None], dict[int, list]]:
@@ -76,64 +59,6 @@ def _open_intervals(start: date, end: date, rooms: list[Room]) -> dict[int, dict
     return result
 
 
-def _room_booked_seconds(scopes: list[Scope]) -> dict[int, dict[str, float]]:
-    """room id -> month -> booked seconds of confirmed occurrences, one query per zone."""
-    result: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for scope in scopes:
-        if not scope.room_ids:
-            continue
-        aggregates = {
-            f"m{i}": Sum(clipped(start, end), filter=overlap(start, end))
-            for i, (_, start, end) in enumerate(scope.months)
-        }
-        # One column per month, named at run time: read the rows as plain mappings.
-        rows: Iterable[Mapping[str, Any]] = (
-            Occurrence.objects.filter(
-                overlap(scope.start, scope.end),
-                status=CONFIRMED,
-                room_id__in=scope.room_ids,
-            )
-            .values("room_id")
-            .order_by("room_id")
-            .annotate(**aggregates)
-        )
-        for row in rows:
-            for i, (label, _, _) in enumerate(scope.months):
-                result[row["room_id"]][label] += as_seconds(row[f"m{i}"])
-    return result
-
-
-def _month_started(scope: Scope):
-    """The index of the month a date starts in; one that began before the period, its first.
-
-    A grouping key, so the visits per month ride along in the associations' query instead of
-    a filtered sum per month and figure. The CASE is nested as a binary search over the
-    month boundaries: a row costs about log2(months) comparisons.
-    """
-
-    def pick(first: int, last: int):
-        if first == last:
-            return Value(first)
-        middle = (first + last) // 2
-        boundary = scope.months[middle][2]  # the end of month `middle`
-        return Case(
-            When(start__lt=boundary, then=pick(first, middle)),
-            default=pick(middle + 1, last),
-            output_field=IntegerField(),
-        )
-
-    return ExpressionWrapper(pick(0, len(scope.months) - 1), output_field=IntegerField())
-
-
-def _month_started_any(scopes: list[Scope]):
-    if len(scopes) == 1:  # one time zone, as in practice: no test of which zone a row is in
-        return _month_started(scopes[0])
-    return Case(
-        *[When(in_scope(scope), then=_month_started(scope)) for scope in scopes],
-        output_field=IntegerField(),
-    )
-
-
 @dataclass
 class Visits:
     """Recorded visits per month (label), each date once: the rooms listed, and the dates held
@@ -143,66 +68,105 @@ class Visits:
     recorded: dict[str, int]
 
 
-def _association_figures(scopes: list[Scope]) -> tuple[dict[int, dict[str, float]], Visits]:
-    """association id -> {"secs", "events", "participants", "recorded"}: as the host, then as
-    an accepted co-host (a joint event's visits count for every host, like its hours).
+@dataclass
+class RollupRead:
+    """The rollup rows of one period and scope, and how to sum them.
 
-    The hosts' query is grouped by the month a date starts in as well, which also gives the
-    visits per month: every date has exactly one host. Like the associations' figures these
-    take in events held elsewhere when no venue is chosen: they are visits all the same.
+    `main` picks the rows that file the period's own figures (whole months, edge days);
+    `first` the daily row of the period's first day, whose carried counts add the dates
+    that began before the period and run into it (stats/days.py).
     """
-    visits = Visits(defaultdict(int), defaultdict(int))
-    labels = [label for label, _, _ in scopes[0].months]
+
+    rows: QuerySet
+    main: Q
+    first: Q
+    one_room: bool  # count every room's row (one room read) or one row per date
+
+    def seconds(self):
+        return Sum(Case(When(self.main, then=F("seconds")), default=Value(0)))
+
+    def count(self, name: str):
+        """A count over the dates overlapping the period: started in it, or carried into it."""
+        if name == "events":
+            started, carried = (
+                ("events", "carried_events") if self.one_room else ("primary_events", "carried_primary")
+            )
+        else:
+            started, carried = name, f"carried_{name}"
+        return Sum(Case(When(self.main, then=F(started)), default=Value(0))) + Sum(
+            Case(When(self.first, then=F(carried)), default=Value(0))
+        )
+
+
+def _rollup_read(
+    start: date, end: date, rooms: list[Room] | None, offsite: bool, one_room: bool
+) -> RollupRead:
+    """rooms None: every room (and off-site), read without a room filter."""
+    parts = d.period_parts(start, end)
+    main = Q(pk__in=[])
+    if parts.months:
+        main |= Q(grain=Rollup.Grain.MONTH, day__range=parts.months)
+    for first_day, last_day in parts.days:
+        main |= Q(grain=Rollup.Grain.DAY, day__range=(first_day, last_day))
+    first = Q(grain=Rollup.Grain.DAY, day=start)
+    rows = Rollup.objects.filter(main | first)
+    if rooms is not None:
+        where = Q(room_id__in=[room.id for room in rooms])
+        if offsite:
+            where |= Q(room__isnull=True)
+        rows = rows.filter(where)
+    return RollupRead(rows, main, first, one_room)
+
+
+def _room_booked_seconds(read: RollupRead) -> dict[int, dict[str, float]]:
+    """room id -> month -> booked seconds of confirmed dates (every date has one host row)."""
+    result: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    rows = (
+        read.rows.filter(read.main, role=Rollup.Role.HOST, room__isnull=False)
+        .values("room_id", "month")
+        .order_by()
+        .annotate(secs=Sum("seconds"))
+    )
+    for row in rows:
+        result[row["room_id"]][h.month_label(row["month"])] += float(row["secs"] or 0)
+    return result
+
+
+def _association_figures(read: RollupRead) -> tuple[dict[int, dict[str, float]], Visits]:
+    """association id -> {"secs", "events", "hosted", "cohosted", "participants", "recorded"}:
+    as the host, then as an accepted co-host (a joint event counts for every host, like its
+    hours); and the visits per month, from the host rows (every date has exactly one host).
+    Like the associations' figures these take in events held elsewhere when no venue is
+    chosen: they are visits all the same."""
     figures: dict[int, dict[str, float]] = defaultdict(
         lambda: {"secs": 0.0, "events": 0, "hosted": 0, "cohosted": 0, "participants": 0, "recorded": 0}
     )
-    hosted = (
-        Occurrence.objects.filter(any_scope(scopes))
+    # Grouped by month too, which gives the visits per month from the host rows in the
+    # same query: its rows are associations x months, still no matter how many dates.
+    visits = Visits(defaultdict(int), defaultdict(int))
+    rows = (
+        read.rows.values("association_id", "role", "month")
+        .order_by()
         .annotate(
-            month=_month_started_any(scopes),
-            offsite=Case(
-                When(room__isnull=True, then=Value(1)), default=Value(0), output_field=IntegerField()
-            ),
-        )
-        .values("booking__association_id", "month", "offsite")
-        .order_by("booking__association_id", "month", "offsite")
-        .annotate(
-            events=events_count(),
-            booked=booked_seconds(scopes),
-            participants=Sum("attendance"),
-            recorded=Count("attendance"),
+            secs=read.seconds(),
+            events=read.count("events"),
+            participants=read.count("participants"),
+            recorded=read.count("recorded"),
         )
     )
-    for row in hosted:
-        entry = figures[row["booking__association_id"]]
+    for row in rows:
+        entry = figures[row["association_id"]]
+        entry["secs"] += float(row["secs"] or 0)
+        entry["events"] += row["events"] or 0
         entry["participants"] += row["participants"] or 0
-        entry["recorded"] += row["recorded"]
-        visits.participants[labels[row["month"]]] += row["participants"] or 0
-        visits.recorded[labels[row["month"]]] += row["recorded"]
-        entry["secs"] += as_seconds(row["booked"])
-        entry["events"] += row["events"]
-        entry["hosted"] += row["events"]
-    # A host listed as its own co-host is still one host: count it once.
-    cohosted = (
-        CoHost.objects.filter(status=CoHost.Status.ACCEPTED)
-        .exclude(association_id=F("booking__association_id"))
-        .filter(any_scope(scopes, "booking__occurrences__"))
-        .values("association_id")
-        .order_by("association_id")
-        .annotate(
-            events=events_count("booking__occurrences__"),
-            booked=booked_seconds(scopes, "booking__occurrences__"),
-            participants=Sum("booking__occurrences__attendance"),
-            recorded=Count("booking__occurrences__attendance"),
-        )
-    )
-    for cohost in cohosted:
-        entry = figures[cohost["association_id"]]
-        entry["participants"] += cohost["participants"] or 0
-        entry["recorded"] += cohost["recorded"]
-        entry["secs"] += as_seconds(cohost["booked"])
-        entry["events"] += cohost["events"]
-        entry["cohosted"] += cohost["events"]
+        entry["recorded"] += row["recorded"] or 0
+        if row["role"] == Rollup.Role.HOST:
+            entry["hosted"] += row["events"] or 0
+            label = h.month_label(row["month"])
+            visits.participants[label] += row["participants"] or 0
+            visits.recorded[label] += row["recorded"] or 0
+        else:
+            entry["cohosted"] += row["events"] or 0
     return figures, visits
 
 
@@ -293,9 +257,15 @@ def usage(
     if room is not None:
         rooms_qs = rooms_qs.filter(pk=room.pk)
     rooms = list(rooms_qs)
-    scopes = scopes_for(start, end, rooms, offsite=venue is None and room is None and municipality is None)
+    everywhere = venue is None and room is None and municipality is None
+    scopes = scopes_for(start, end, rooms, offsite=everywhere)
     spans = _open_intervals(start, end, rooms)
-    figures, visits = _association_figures(scopes) if scopes else ({}, Visits({}, {}))
+    # Every write committed so far is in the figures: fold in what changed since the last read.
+    catch_up()
+    read = _rollup_read(
+        start, end, None if everywhere else rooms, offsite=everywhere, one_room=room is not None
+    )
+    figures, visits = _association_figures(read) if scopes else ({}, Visits({}, {}))
     names = (
         dict(Association.objects.filter(id__in=list(figures)).values_list("id", "name")) if figures else {}
     )
@@ -307,7 +277,7 @@ def usage(
         scopes=scopes,
         open_spans=spans,
         open_secs={pk: {m: h.seconds(i) for m, i in months.items()} for pk, months in spans.items()},
-        booked_secs=_room_booked_seconds(scopes),
+        booked_secs=_room_booked_seconds(read),
         visits=visits,
         associations=figures,
         association_names=names,
