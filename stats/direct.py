@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from django.db.models import Case, Count, ExpressionWrapper, F, IntegerField, Sum, Value, When
@@ -29,7 +30,7 @@ from .query import (
     in_scope,
     overlap,
 )
-from .selectors import Visits
+from .selectors import Usage, Visits
 
 
 def room_booked_seconds(scopes: list[Scope]) -> dict[int, dict[str, float]]:
@@ -151,3 +152,12 @@ def association_figures(scopes: list[Scope]) -> tuple[dict[int, dict[str, float]
         entry["events"] += cohost["events"]
         entry["cohosted"] += cohost["events"]
     return figures, visits
+
+
+def as_contract(figures: Usage) -> dict:
+    """The contract's figures for the same period and scope, summed from the date rows."""
+    if not figures.scopes:
+        return figures.as_contract()
+    associations, visits = association_figures(figures.scopes)
+    booked = room_booked_seconds(figures.scopes)
+    return replace(figures, associations=associations, visits=visits, booked_secs=booked).as_contract()

@@ -1,9 +1,10 @@
 """The Procfile's one background process: the e-mail queue and the periodic desk work.
 
-Each round sends whatever queued e-mail is due (django-tasks-db's worker in batch mode)
-and, every `--expire-every` seconds, runs `expire_offers`. A database outage is waited
-out, not fatal: the round is logged and tried again, so the worker recovers by itself, and
-a task the outage left half-done is run again (`_requeue_abandoned`).
+Each round sends whatever queued e-mail is due (django-tasks-db's worker in batch mode),
+folds the latest writes into the statistics rollup (stats/rollup.py) and, every
+`--expire-every` seconds, runs `expire_offers`. A database outage is waited out, not
+fatal: the round is logged and tried again, so the worker recovers by itself, and a task
+the outage left half-done is run again (`_requeue_abandoned`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from desk.services import expire_offers
+from stats.rollup import catch_up
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,8 @@ class Command(BaseCommand):
                     worker_id=worker_id,
                     excluded_queue_names=[],
                 ).run()
+                # Statistics reads fold in what changed anyway; doing it here keeps them quick.
+                catch_up()
                 if time.monotonic() >= next_expiry:
                     counts = expire_offers()
                     if options["verbosity"] >= 2:
