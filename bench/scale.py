@@ -6,10 +6,13 @@
 
 1x is `seed_demo --scale 3` (one house, three years of history and 90 days ahead). 100x
 copies that house 99 times by SQL in one statement per table (venues, rooms, opening hours,
-closures, bookings, co-hosts, dates), ids offset per copy, associations shared: seconds, where
-seeding would take an hour. Each request goes through the whole Django stack (middleware
-included) with a cold cache, and is timed as the median of --runs. Rows for "one house" add
-`venue=` the original house: what a resident or officer of one municipality asks for.
+closures, bookings, co-hosts, dates and their statistics rollup), ids offset per copy,
+associations shared: seconds, where seeding would take an hour. Each request goes through
+the whole Django stack (middleware included) with a cold cache, and is timed as the median
+of --runs. Rows for "one house" add `venue=` the original house: what a resident or officer
+of one municipality asks for. The copies keep the house's municipality, so "the
+municipality" is one municipality of 100 houses. After the table come the rollup's own
+costs at that size and a check that it still equals the figures summed from the dates.
 """
 
 from __future__ import annotations
@@ -81,6 +84,13 @@ COPIES = [
         },
         f"booking_id IN ({BOOKINGS})",
     ),
+    # The statistics rollup of the house's rooms, as catching up would sum the copied dates
+    # (same times, same associations, rooms of the same zone); the copy skips the triggers.
+    (
+        "stats_rollup",
+        {"id": "id + k * {off[stats_rollup]}", "room_id": "room_id + k * {off[venues_room]}"},
+        f"room_id IN ({ROOMS})",
+    ),
 ]
 
 
@@ -143,7 +153,7 @@ def sizes() -> str:
     )
 
 
-def requests_to_measure(house_id: int) -> list[tuple[str, str, dict]]:
+def requests_to_measure(house_id: int, municipality_id: int) -> list[tuple[str, str, dict]]:
     today = date.today()
     month = today.replace(day=1)
     next_month = (month + timedelta(days=32)).replace(day=1)
@@ -164,6 +174,11 @@ def requests_to_measure(house_id: int) -> list[tuple[str, str, dict]]:
         ("/api/v1/stats/usage 3 years, all houses", "/api/v1/stats/usage", usage3),
         ("/api/v1/stats/usage 1 year, one house", "/api/v1/stats/usage", {**usage1, **house}),
         ("/api/v1/stats/usage 3 years, one house", "/api/v1/stats/usage", {**usage3, **house}),
+        (
+            "/api/v1/stats/usage 3 years, the municipality",
+            "/api/v1/stats/usage",
+            {**usage3, "municipality": municipality_id},
+        ),
         ("/stats/ page 1 year, all houses", "/stats/", usage1),
         ("/stats/ page 1 year, one house", "/stats/", {**usage1, **house}),
     ]
@@ -190,7 +205,7 @@ def measure(client, path: str, params: dict, runs: int) -> tuple[float, int, int
     return statistics.median(timings), queries, size
 
 
-def measure_all(house_id: int, runs: int) -> dict[str, tuple[float, int, int]]:
+def measure_all(house_id: int, municipality_id: int, runs: int) -> dict[str, tuple[float, int, int]]:
     from django.conf import settings
     from django.test import Client
     from django.test.utils import override_settings
@@ -202,10 +217,39 @@ def measure_all(house_id: int, runs: int) -> dict[str, tuple[float, int, int]]:
     client = Client()
     results = {}
     with override_settings(STORAGES=storages, ALLOWED_HOSTS=["testserver"]):
-        for label, path, params in requests_to_measure(house_id):
+        for label, path, params in requests_to_measure(house_id, municipality_id):
             results[label] = measure(client, path, params, runs)
             print(f"  {label}: {results[label][0]:.0f} ms", flush=True)
     return results
+
+
+def rollup_figures(house_id: int) -> None:
+    """What keeping the rollup costs at this size, and whether it still equals the date rows."""
+    from booking.models import Occurrence
+    from stats import direct
+    from stats.models import RollupPending
+    from stats.rollup import catch_up
+    from stats.selectors import usage
+    from venues.models import Venue
+
+    today = date.today()
+    one = Occurrence.objects.filter(room__venue_id=house_id, status="confirmed").order_by("-start").first()
+    assert one is not None
+    RollupPending.objects.create(kind="s", room_id=one.room_id, start=one.start, end=one.end)
+    began = time.perf_counter()
+    catch_up()
+    print(f"  catch-up after one changed date: {(time.perf_counter() - began) * 1000:.0f} ms", flush=True)
+    RollupPending.objects.create(kind="v", venue_id=house_id)
+    began = time.perf_counter()
+    catch_up()
+    print(f"  summing the whole house again (3 years): {time.perf_counter() - began:.1f} s", flush=True)
+    house = Venue.objects.get(pk=house_id)
+    for label, venue in (("one house", house), ("all houses", None)):
+        figures = usage(start=today - timedelta(days=365), end=today, venue=venue)
+        began = time.perf_counter()
+        same = figures.as_contract() == direct.as_contract(figures)
+        took = time.perf_counter() - began
+        print(f"  1 year, {label}: rollup equals the date rows: {same} (reference took {took:.1f} s)")
 
 
 def main() -> None:
@@ -258,15 +302,18 @@ def main() -> None:
         print(f"  seeded in {time.perf_counter() - began:.0f} s", flush=True)
     # The demo house: the venue with the most rooms (the other demo venue is a village hall).
     house_id = Venue.objects.annotate(n=Count("rooms")).order_by("-n", "id").values_list("id", flat=True)[0]
+    # The copies keep the house's municipality: one municipality of 100 houses at 100x.
+    municipality_id = Venue.objects.get(pk=house_id).municipality_id
 
     small = large = None
     if not args.keep:
         print(f"1x: {sizes()}", flush=True)
-        small = measure_all(house_id, args.runs)
+        small = measure_all(house_id, municipality_id, args.runs)
         seconds = copy_house(house_id, args.copies)
         print(f"{scale}x: copied the house {args.copies} times by SQL in {seconds:.1f} s", flush=True)
     print(f"{scale}x: {sizes()}", flush=True)
-    large = measure_all(house_id, args.runs)
+    large = measure_all(house_id, municipality_id, args.runs)
+    rollup_figures(house_id)
 
     print()
     if small is None:

@@ -115,7 +115,7 @@ def open_intervals_by_month(
     """Open spans, less the union of the closures, per local calendar month of the range.
 
     `memo` (any dict) shares the opening spans between rooms with the same week, e.g. all
-    the rooms that follow their venue's hours.
+    the rooms that follow their venue's hours. The answer may be shared: do not change it.
     """
     closures = union(closures)
     memo = {} if memo is None else memo
@@ -129,7 +129,14 @@ def open_intervals_by_month(
         memo[key] = [
             (label, opening_intervals(first, last, tz, weekly)) for label, first, last in months(start, end)
         ]
-    return {label: subtract(spans, closures) for label, spans in memo[key]}
+    # Rooms with the same week and the same closures (most rooms: none) share one answer:
+    # a national installation has thousands of rooms but a handful of distinct weeks.
+    full_key = (key, tuple(closures))
+    if full_key not in memo:
+        memo[full_key] = {
+            label: subtract(spans, closures) if closures else spans for label, spans in memo[key]
+        }
+    return memo[full_key]
 
 
 def open_seconds_by_month(

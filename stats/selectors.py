@@ -118,6 +118,17 @@ def _rollup_read(
     return RollupRead(rows, main, first, one_room)
 
 
+def _open_seconds(spans: dict[int, dict[str, list[h.Interval]]]) -> dict[int, dict[str, float]]:
+    """room id -> month -> open seconds; rooms sharing one answer of stats/hours.py share its sums."""
+    memo: dict[int, dict[str, float]] = {}
+    result = {}
+    for pk, months in spans.items():
+        if id(months) not in memo:
+            memo[id(months)] = {m: h.seconds(i) for m, i in months.items()}
+        result[pk] = memo[id(months)]
+    return result
+
+
 def _room_booked_seconds(read: RollupRead) -> dict[int, dict[str, float]]:
     """room id -> month -> booked seconds of confirmed dates (every date has one host row)."""
     result: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -276,7 +287,7 @@ def usage(
         rooms=rooms,
         scopes=scopes,
         open_spans=spans,
-        open_secs={pk: {m: h.seconds(i) for m, i in months.items()} for pk, months in spans.items()},
+        open_secs=_open_seconds(spans),
         booked_secs=_room_booked_seconds(read),
         visits=visits,
         associations=figures,
