@@ -55,7 +55,6 @@ class Units:
 
     days: dict[int, set[date]] = field(default_factory=lambda: defaultdict(set))
     whole: set[int] = field(default_factory=set)
-    everything: bool = False
 
 
 def catch_up(using: str = DEFAULT_DB_ALIAS) -> int:
@@ -73,7 +72,7 @@ def catch_up(using: str = DEFAULT_DB_ALIAS) -> int:
             if not marks:
                 return handled
             rooms, venues = _zones(using)
-            for part in _parts(_units(marks, rooms, using)):
+            for part in _parts(_units(marks, rooms, set(venues), using)):
                 _apply(part, rooms, venues, using)
             ids = [mark.id for mark in marks]
             for n in range(0, len(ids), 900):  # SQLite's limit on parameters is far above 900
@@ -109,21 +108,19 @@ def _site_zone() -> ZoneInfo:
 Zones = dict[int, tuple[int, ZoneInfo]]
 
 
-def _units(marks: list[RollupPending], rooms: Zones, using: str) -> Units:
+def _units(marks: list[RollupPending], rooms: Zones, venue_ids: set[int], using: str) -> Units:
     units = Units()
     spans: list[tuple[int | None, datetime, datetime]] = []
     bookings = set()
     for mark in marks:
         if mark.kind == "a":
-            units.everything = True
+            units.whole |= venue_ids | {OFFSITE}
         elif mark.kind == "v" and mark.venue_id is not None:
             units.whole.add(mark.venue_id)
         elif mark.kind == "b" and mark.booking_id is not None:
             bookings.add(mark.booking_id)
         elif mark.kind == "s" and mark.start is not None and mark.end is not None:
             spans.append((mark.room_id, mark.start, mark.end))
-    if units.everything:
-        return units
     if bookings:
         # Every confirmed date of the booking carries its association and co-hosts.
         spans += (
@@ -150,9 +147,8 @@ DAYS_PER_PART = 2000
 
 
 def _parts(units: Units) -> list[Units]:
-    """The units in pieces of at most DAYS_PER_PART days (a venue summed whole is one piece)."""
-    if units.everything:
-        return [units]
+    """The units in pieces of at most DAYS_PER_PART days; a venue summed whole is a piece of
+    its own, so summing everything holds one venue's dates in memory at a time."""
     parts = [Units(whole={key}) for key in sorted(units.whole)]
     current = Units()
     size = 0
@@ -168,10 +164,10 @@ def _parts(units: Units) -> list[Units]:
 
 
 def _apply(units: Units, rooms: Zones, venues: dict[int, ZoneInfo], using: str) -> None:
-    keys = set(venues) | {OFFSITE} if units.everything else units.whole | set(units.days)
+    keys = units.whole | set(units.days)
     if not keys:
         return
-    whole = keys if units.everything else units.whole
+    whole = units.whole
 
     rooms_of: dict[int, list[int]] = defaultdict(list)
     for room_id, (venue_id, _) in rooms.items():
