@@ -330,6 +330,8 @@ def calendar_page(request):
         "weeks": weeks,
         "month_first": day.replace(day=1),
         "filter_query": urlencode(query),
+        # The noticeboard sheet takes the municipality only (reach/views.py).
+        "print_query": urlencode([("municipality", m) for m in filters.get("municipalities", [])]),
         "nav_today": urlencode([("view", view), ("date", today.isoformat()), *query]),
         "nav_previous": urlencode([("view", view), ("date", previous.isoformat()), *query]),
         "nav_next": urlencode([("view", view), ("date", following.isoformat()), *query]),
