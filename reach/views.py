@@ -75,12 +75,14 @@ def print_week(request: HttpRequest) -> HttpResponse:
                     free=item.booking.is_free,
                 )
             )
-    laid_out, density = programme.lay_out(days)
+    municipality = _municipality_names(municipalities)
+    budget = programme.BUDGET_MM - (programme.MUNICIPALITY_MM if municipality else 0)
+    laid_out, density = programme.lay_out(days, budget)
     # The QR code leads to the same municipality's week.
     query = [("view", "week"), ("date", first.isoformat())] + [("municipality", m) for m in municipalities]
     calendar_url = request.build_absolute_uri(reverse("calendar:calendar") + "?" + urlencode(query))
     context = {
-        "municipality": _municipality_names(municipalities),
+        "municipality": municipality,
         "messages_list": messages,
         "first": first,
         "last": following - timedelta(days=1),
