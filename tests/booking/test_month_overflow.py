@@ -15,11 +15,12 @@ MONTH = "/calendar/?view=month&date=2026-10-14"
 
 
 def busy_day(room, association, count: int, day: int = 14) -> list[str]:
-    """`count` events on that October day, a quarter of an hour apart: their titles in order."""
+    """`count` events on that October day, back to back from 8:00 in one room: their titles in order."""
+    assert count <= 14  # the hours left in the day from 8:00; PostgreSQL refuses overlaps in a room
     titles = [f"Tapahtuma {n:02d}" for n in range(count)]
     for n, title in enumerate(titles):
-        start = local(2026, 10, day, 8) + timedelta(minutes=15 * n)
-        make_event(room=room, association=association, start=start, title=title)
+        start = local(2026, 10, day, 8) + timedelta(hours=n)
+        make_event(room=room, association=association, start=start, hours=1, title=title)
     return titles
 
 
