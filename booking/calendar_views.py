@@ -36,6 +36,10 @@ FEED_FUTURE = timedelta(days=2 * 366)
 FEED_CACHE_SECONDS = 24 * 3600
 VIEWS = ("list", "week", "month")
 LIST_DAYS = 14
+# At most this many items in a day of the month grid, then "N more" to that day's list. Every
+# item of every house made the unfiltered month 482 KB of HTML at 100 houses (docs/SCALING.md);
+# six keep a busy day's cell readable and still show a typical day whole.
+MONTH_DAY_ITEMS = 6
 
 
 # ---------------------------------------------------------------- the feed
@@ -279,6 +283,14 @@ def _by_day(items: list[CalendarItem], first: date, last: date) -> dict[date, li
     return days
 
 
+def _month_weeks(days: dict[date, list[CalendarItem]]) -> list[list[tuple[date, list[CalendarItem], int]]]:
+    """The month grid's rows of seven (day, items shown, how many more) cells."""
+    cells = [
+        (day, items[:MONTH_DAY_ITEMS], max(0, len(items) - MONTH_DAY_ITEMS)) for day, items in days.items()
+    ]
+    return [cells[n : n + 7] for n in range(0, len(cells), 7)]
+
+
 def _in_municipalities(qs, filters: dict, field: str):
     # The house and room choices follow the chosen municipality, so a long list stays short.
     if filters.get("municipalities"):
@@ -310,7 +322,7 @@ def calendar_page(request):
         start=local_midnight(first), end=local_midnight(last), user=request.user, **filters
     )
     days = _by_day(items, first, last)
-    weeks = [list(days.items())[n : n + 7] for n in range(0, len(days), 7)] if view == "month" else []
+    weeks = _month_weeks(days) if view == "month" else []
 
     query = _filter_query(filters)
     feed_path = reverse("calendar:feed")
@@ -330,6 +342,8 @@ def calendar_page(request):
         "weeks": weeks,
         "month_first": day.replace(day=1),
         "filter_query": urlencode(query),
+        # The noticeboard sheet takes the municipality only (reach/views.py).
+        "print_query": urlencode([("municipality", m) for m in filters.get("municipalities", [])]),
         "nav_today": urlencode([("view", view), ("date", today.isoformat()), *query]),
         "nav_previous": urlencode([("view", view), ("date", previous.isoformat()), *query]),
         "nav_next": urlencode([("view", view), ("date", following.isoformat()), *query]),

@@ -41,11 +41,14 @@ from uuid import uuid4
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 # Tables whose rows appear in the feeds, calendar pages or events API (names, places, hosts).
+# venues_municipality: a feed filtered by ?municipality= is named after it (X-WR-CALNAME) and
+# the calendar page offers the names, so a rename must reach them like a room's.
 WATCHED_TABLES = (
     "booking_booking",
     "booking_occurrence",
     "booking_cohost",
     "booking_category",
+    "venues_municipality",
     "venues_venue",
     "venues_room",
     "associations_association",
@@ -111,18 +114,26 @@ def _execute(schema_editor, sql: str) -> None:
         cursor.execute(sql)
 
 
+def _existing(schema_editor) -> list[str]:
+    """The watched tables that exist yet. On a fresh database migration 0005 runs before
+    venues 0002 creates venues_municipality; migration 0008 and the post_migrate reinstall
+    below put its triggers on once it exists."""
+    tables = set(schema_editor.connection.introspection.table_names())
+    return [table for table in WATCHED_TABLES if table in tables]
+
+
 def install_triggers(apps, schema_editor) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         _execute(schema_editor, _PG_FUNCTION)
-        for table in WATCHED_TABLES:
+        for table in _existing(schema_editor):
             _execute(
                 schema_editor,
                 f"CREATE TRIGGER tupa_calendar_changed AFTER INSERT OR UPDATE OR DELETE ON {table} "
                 "FOR EACH STATEMENT EXECUTE FUNCTION tupa_calendar_changed()",
             )
     elif vendor == "sqlite":
-        for table in WATCHED_TABLES:
+        for table in _existing(schema_editor):
             for op in ("INSERT", "UPDATE", "DELETE"):
                 _execute(schema_editor, _SQLITE_TRIGGER.format(table=table, op=op))
     else:  # pragma: no cover - CONTRACT.md names SQLite and PostgreSQL only
@@ -131,7 +142,8 @@ def install_triggers(apps, schema_editor) -> None:
 
 def remove_triggers(apps, schema_editor) -> None:
     vendor = schema_editor.connection.vendor
-    for table in WATCHED_TABLES:
+    # The tables install_triggers works on (SQLite's DROP TRIGGER names no table to check).
+    for table in _existing(schema_editor):
         if vendor == "postgresql":
             _execute(schema_editor, f"DROP TRIGGER IF EXISTS tupa_calendar_changed ON {table}")
         else:

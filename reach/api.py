@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from venues.query import parse_ids
+
 from . import linkedevents as le
 from . import selectors
 
@@ -71,6 +73,10 @@ def event_list(request: HttpRequest) -> JsonResponse:
     errors: dict = {}
     first = _day(request.GET.get("start"), "start", errors)
     last = _day(request.GET.get("end"), "end", errors)
+    # ?municipality=ID, repeatable, as on the calendar, the feed and /api/v1/events.
+    municipalities, error = parse_ids(request.GET, "municipality")
+    if error:
+        errors["municipality"] = error
     if errors:
         return _json(errors, 400)
     first = first or (last if last and last < timezone.localdate() else timezone.localdate())
@@ -83,7 +89,7 @@ def event_list(request: HttpRequest) -> JsonResponse:
     # Like DRF's page_size_query_param: a bad size falls back to the default, a big one to the maximum.
     page_size = min(_int(request.GET.get("page_size"), PAGE_SIZE) or PAGE_SIZE, MAX_PAGE_SIZE)
     url, page_url = _urls(request)
-    events = selectors.linked_events(start=start, end=end, page_url=page_url)
+    events = selectors.linked_events(start=start, end=end, page_url=page_url, municipalities=municipalities)
     if request.GET.get("hide_recurring_children", "").lower() in ("true", "1"):
         # As linkedevents: the series stand for their dates.
         events = [e for e in events if e.super_event_id is None]

@@ -19,6 +19,11 @@ LINE_HEIGHT = 1.25
 # What the day grid may use of the A4 sheet: 297 mm less 2 x 12 mm margins, the heading with
 # the QR code (about 47 mm) and the footer (about 12 mm), with some 10 mm to spare.
 BUDGET_MM = 210
+# What a chosen municipality adds to the sheet, so the days get that much less: its name under
+# the title (print.css: 18 pt at line-height 1.1, 7 mm), which makes the heading taller wherever
+# the text column outgrows the QR code (Finnish, whose welcome line wraps), and a second line
+# for the printed address, whose query it lengthens (10 pt, 4.4 mm). Measured in Chromium.
+MUNICIPALITY_MM = 12
 ROW_GAP_MM = 3
 ENTRY_GAP_MM = 1.5
 
@@ -81,15 +86,15 @@ def height(days: list[Day], density: Density) -> float:
     return sum(rows) + ROW_GAP_MM * (len(rows) - 1)
 
 
-def lay_out(days: dict[date, list[Line]]) -> tuple[list[Day], str]:
+def lay_out(days: dict[date, list[Line]], budget: float = BUDGET_MM) -> tuple[list[Day], str]:
     result = [Day(day, list(lines)) for day, lines in days.items()]
     for density in DENSITIES:
-        if height(result, density) <= BUDGET_MM:
+        if height(result, density) <= budget:
             return result, density.css
     dense = DENSITIES[-1]
     full = {d.day: list(d.lines) for d in result}
     # Shorten the longest day of the tallest pair, one event at a time, until the week fits.
-    while height(result, dense) > BUDGET_MM:
+    while height(result, dense) > budget:
         pairs = [result[i : i + 2] for i in range(0, len(result), 2)]
         tallest = max(pairs, key=lambda pair: max(d.rows for d in pair))
         longest = max(tallest, key=lambda d: d.rows)

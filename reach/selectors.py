@@ -143,11 +143,23 @@ def _build(rows: Iterable[Occurrence], page_url: Callable[[int], str]) -> list[l
     return sorted(events, key=le.sort_key)
 
 
-def linked_events(*, start: datetime, end: datetime | None, page_url: Callable[[int], str]) -> list[le.Event]:
-    """Dates overlapping [start, end) and the series they belong to, in start order."""
+def linked_events(
+    *,
+    start: datetime,
+    end: datetime | None,
+    page_url: Callable[[int], str],
+    municipalities: Iterable[int] = (),
+) -> list[le.Event]:
+    """Dates overlapping [start, end) and the series they belong to, in start order.
+
+    `municipalities` narrows to the dates held in their venues' rooms, as on the calendar
+    (booking.selectors): a date held off site belongs to no municipality.
+    """
     rows = _rows().filter(end__gt=start)
     if end is not None:
         rows = rows.filter(start__lt=end)
+    if municipalities:
+        rows = rows.filter(room__venue__municipality_id__in=list(municipalities))
     return _build(rows, page_url)
 
 

@@ -11,10 +11,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from booking.calendar_query import default_tz, local_midnight
 from booking.selectors import calendar_items
+from venues.models import Municipality
+from venues.query import parse_ids
 
 from . import programme
 
@@ -27,6 +30,13 @@ def _day(value: str | None) -> date | None:
     return day if 1900 <= day.year <= 9000 else None
 
 
+def _municipality_names(ids: list[int]) -> str:
+    """ "Joutsa, Luhanka": what the sheet's heading names; one query, none when unfiltered."""
+    if not ids:
+        return ""
+    return ", ".join(Municipality.objects.filter(pk__in=ids).values_list("name", flat=True))
+
+
 def qr_svg(url: str) -> str:
     """An inline SVG QR code: presentation attributes only, so the CSP needs no inline style."""
     return segno.make(url, error="m").svg_inline(scale=4, border=2, title=url)
@@ -36,9 +46,20 @@ def qr_svg(url: str) -> str:
 def print_week(request: HttpRequest) -> HttpResponse:
     today = timezone.now().astimezone(default_tz()).date()
     asked = _day(request.GET.get("date"))
+    # ?municipality=ID as on the calendar: a municipality's own noticeboard. A bad value is
+    # told on the sheet, which then shows every municipality, as the calendar page does.
+    municipalities, error = parse_ids(request.GET, "municipality")
+    messages: list[str] = []
+    if error:
+        messages = [
+            _("The municipality in the address is not valid, so every municipality's events are shown.")
+        ]
+        messages += error
     first = programme.monday(asked or today)
     following = first + timedelta(days=7)
-    items = calendar_items(start=local_midnight(first), end=local_midnight(following))
+    items = calendar_items(
+        start=local_midnight(first), end=local_midnight(following), municipalities=municipalities
+    )
     days: dict[date, list[programme.Line]] = {first + timedelta(days=n): [] for n in range(7)}
     for item in items:
         day = max(item.local_start.date(), first)
@@ -54,11 +75,15 @@ def print_week(request: HttpRequest) -> HttpResponse:
                     free=item.booking.is_free,
                 )
             )
-    laid_out, density = programme.lay_out(days)
-    calendar_url = request.build_absolute_uri(
-        reverse("calendar:calendar") + "?" + urlencode({"view": "week", "date": first.isoformat()})
-    )
+    municipality = _municipality_names(municipalities)
+    budget = programme.BUDGET_MM - (programme.MUNICIPALITY_MM if municipality else 0)
+    laid_out, density = programme.lay_out(days, budget)
+    # The QR code leads to the same municipality's week.
+    query = [("view", "week"), ("date", first.isoformat())] + [("municipality", m) for m in municipalities]
+    calendar_url = request.build_absolute_uri(reverse("calendar:calendar") + "?" + urlencode(query))
     context = {
+        "municipality": municipality,
+        "messages_list": messages,
         "first": first,
         "last": following - timedelta(days=1),
         "days": laid_out,
@@ -68,6 +93,5 @@ def print_week(request: HttpRequest) -> HttpResponse:
         "qr": mark_safe(qr_svg(calendar_url)),  # segno escapes the title it writes
         "printed": today,
     }
-    return render(
-        request, "reach/print_week.html", context, status=200 if asked or not request.GET.get("date") else 400
-    )
+    bad_date = request.GET.get("date") and not asked
+    return render(request, "reach/print_week.html", context, status=400 if bad_date or error else 200)

@@ -15,9 +15,9 @@ from django.db.models import F
 from icalendar import Calendar
 
 from booking.models import Booking, Category, Occurrence
-from venues.models import Room
+from venues.models import Municipality, Room, Venue
 
-from ..factories import CategoryFactory, UserFactory
+from ..factories import CategoryFactory, MunicipalityFactory, UserFactory
 from .admin_form import admin_save
 from .calendar_data import local, make_series
 
@@ -160,3 +160,18 @@ def test_two_servers_render_the_same_bytes_for_the_same_version(client, series):
     second = _get(client)
     assert second.content == first.content
     assert (second["ETag"], second["Last-Modified"]) == (first["ETag"], first["Last-Modified"])
+
+
+def test_a_renamed_municipality_names_its_feed_at_once(client, series, room):
+    # The municipality's feed is named after it (X-WR-CALNAME): a rename is a change to the feed.
+    joutsa = MunicipalityFactory(name="Joutsa", slug="joutsa")
+    Venue.objects.filter(pk=room.venue_id).update(municipality=joutsa)
+    feed = {"path": "/calendar.ics", "data": {"municipality": joutsa.pk}}
+    first = client.get(**feed)
+    assert "Joutsa" in str(Calendar.from_ical(first.content)["X-WR-CALNAME"])
+    Municipality.objects.filter(pk=joutsa.pk).update(name="Joutsan kunta")  # no cache call, no signal
+    second = client.get(**feed, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert second.status_code == 200
+    assert "Joutsan kunta" in str(Calendar.from_ical(second.content)["X-WR-CALNAME"])
+    assert second["ETag"] != first["ETag"]
+    assert _lm(second) > _lm(first)

@@ -49,6 +49,23 @@ def test_public_pages_have_no_serious_violations(a11y_page, viewport, house, pub
     check_pages(a11y_page, public_pages(house, public_event), viewport)
 
 
+def test_a_busy_month_and_its_more_links_have_no_serious_violations(a11y_page, viewport, house, public_event):
+    from datetime import timedelta
+
+    from tests.factories import BookingFactory, OccurrenceFactory
+
+    # More items in a day than the month grid shows: the "N more" link is on the page.
+    for n in range(9):
+        start = public_event.start + timedelta(minutes=10 * n)
+        booking = BookingFactory(
+            association=house.seniors, room=house.kerho, start=start, end=start + timedelta(minutes=30)
+        )
+        OccurrenceFactory(booking=booking)
+    path = f"/calendar/?view=month&date={public_event.start.date().isoformat()}"
+    check_pages(a11y_page, {"calendar-month-busy": path}, viewport)
+    assert a11y_page.locator(".cal-more a").count() == 1
+
+
 def test_the_statistics_page_has_no_serious_violations(a11y_page, viewport, house, public_event):
     check_pages(a11y_page, {"stats": "/stats/"}, viewport)
 

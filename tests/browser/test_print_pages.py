@@ -76,8 +76,8 @@ def test_the_busiest_demo_week_prints_on_one_a4_page(browser, live_server, demo,
     assert pages == 1
 
 
-@pytest.mark.parametrize("spread", ["even", "one-day", "middling"])
-def test_a_crowded_week_still_prints_on_one_page(browser, live_server, house, spread):
+def crowd(house, spread: str) -> None:
+    """The week of 7.12.2026 crowded: evenly, on one day, or just short of the dense type."""
     from tests.factories import BookingFactory, OccurrenceFactory
 
     monday = datetime(2026, 12, 7, tzinfo=HEL)
@@ -93,9 +93,34 @@ def test_a_crowded_week_still_prints_on_one_page(browser, live_server, house, sp
             end=start + timedelta(hours=1),
         )
         OccurrenceFactory(booking=booking)
+
+
+@pytest.mark.parametrize("spread", ["even", "one-day", "middling"])
+def test_a_crowded_week_still_prints_on_one_page(browser, live_server, house, spread):
+    crowd(house, spread)
     pages, _lang = printed(
         browser, f"{live_server.url}/calendar/print/?date=2026-12-09", "fi", f"print-week-{spread}"
     )
+    assert pages == 1
+
+
+@pytest.mark.parametrize("spread", ["even", "middling"])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_municipalitys_week_names_it_and_still_prints_on_one_page(
+    browser, live_server, house, spread, language
+):
+    from tests.factories import MunicipalityFactory
+
+    # Two long names, so the line under the title is full: the days must make room for it.
+    house.venue.municipality = MunicipalityFactory(name="Kristiinankaupunki", slug="kristiinankaupunki")
+    house.venue.save()
+    other = MunicipalityFactory(name="Mänttä-Vilppula", slug="mantta-vilppula")
+    crowd(house, spread)
+    url = (
+        f"{live_server.url}/calendar/print/?date=2026-12-09"
+        f"&municipality={house.venue.municipality_id}&municipality={other.pk}"
+    )
+    pages, _lang = printed(browser, url, language, f"print-week-municipality-{spread}")
     assert pages == 1
 
 

@@ -73,3 +73,28 @@ def programme(venue, room, association, other_association):
 @pytest.fixture
 def programme_data(programme):
     return programme
+
+
+@pytest.fixture
+def municipal_programme(region, association):
+    """One public event in each municipality of `region` and one off site, on Wednesday 2.12.2026."""
+
+    def event(room, title, hour, **fields):
+        start = datetime(2026, 12, 2, hour, tzinfo=HEL)
+        booking = BookingFactory(
+            association=association,
+            room=room,
+            title=title,
+            start=start,
+            end=start + timedelta(hours=1),
+            **fields,
+        )
+        OccurrenceFactory(booking=booking)
+        return booking
+
+    return SimpleNamespace(
+        region=region,
+        joutsa=event(region.room, "Tuolijumppa Joutsassa", 10),
+        luhanka=event(region.school_room, "Kansantanhut Luhangassa", 12),
+        offsite=event(None, "Retki Päijänteelle", 14, location="Päijänne"),
+    )

@@ -85,3 +85,16 @@ def test_a_middling_week_gets_a_middle_size():
     assert density == "print--normal"
     assert programme.height(laid_out, programme.DENSITIES[0]) > programme.BUDGET_MM
     assert sum(len(d.lines) for d in laid_out) == 25 and not any(d.more for d in laid_out)
+
+
+def test_a_named_municipality_takes_its_line_off_the_days():
+    # 26 events: the normal type fits the whole budget, not the budget less the municipality's line.
+    days = {
+        date(2026, 12, 7) + timedelta(days=d): [line(n) for n in range(4 if d < 5 else 3)] for d in range(7)
+    }
+    assert programme.lay_out(days)[1] == "print--normal"
+    laid_out, density = programme.lay_out(days, programme.BUDGET_MM - programme.MUNICIPALITY_MM)
+    assert density == "print--dense"
+    assert (
+        programme.height(laid_out, programme.DENSITIES[-1]) <= programme.BUDGET_MM - programme.MUNICIPALITY_MM
+    )
