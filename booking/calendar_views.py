@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote, urlencode
 
 from django.core.cache import cache
+from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
@@ -298,6 +299,14 @@ def _in_municipalities(qs, filters: dict, field: str):
     return qs
 
 
+def _room_choices(filters: dict):
+    # With a house chosen, its rooms (and any room chosen as well); else the municipality's.
+    rooms = Room.objects.select_related("venue").only("id", "name", "venue__name")
+    if filters.get("venues"):
+        return rooms.filter(Q(venue_id__in=filters["venues"]) | Q(pk__in=filters.get("rooms") or []))
+    return _in_municipalities(rooms, filters, "venue__municipality_id")
+
+
 def calendar_page(request):
     messages: list[str] = []
     filters, errors = parse_filters(request.GET)
@@ -351,11 +360,7 @@ def calendar_page(request):
         "options": {
             "municipality": list(Municipality.objects.with_venues().only("id", "name")),
             "venue": _in_municipalities(Venue.objects.only("id", "name"), filters, "municipality_id"),
-            "room": _in_municipalities(
-                Room.objects.select_related("venue").only("id", "name", "venue__name"),
-                filters,
-                "venue__municipality_id",
-            ),
+            "room": _room_choices(filters),
             "association": Association.objects.filter(status=Association.Status.APPROVED).only("id", "name"),
             "category": list(Category.objects.all()),
             "audience": Audience.choices,

@@ -125,6 +125,14 @@ def test_the_calendar_page_offers_and_applies_the_municipality(client, region, e
     assert f"municipality={region.joutsa.pk}" in page.context["subscribe_https"]
 
 
+def test_with_a_house_chosen_the_room_choices_are_its_rooms(client, region):
+    # A national installation has thousands of rooms: one house's page lists its own.
+    page = client.get("/calendar/", {"venue": region.hall.pk, "room": region.room.pk})
+    assert {r.pk for r in page.context["options"]["room"]} == {region.hall_room.pk, region.room.pk}
+    page = client.get("/calendar/", {"municipality": region.luhanka.pk})
+    assert {r.pk for r in page.context["options"]["room"]} == {region.hall_room.pk, region.school_room.pk}
+
+
 def test_one_municipality_offers_no_choice(client, venue, room):
     from tests.factories import MunicipalityFactory
 
