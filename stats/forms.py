@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from venues.models import Municipality, Room, Venue
@@ -56,6 +57,11 @@ class UsagePeriodForm(forms.Form):
         return data
 
 
+def _an_id(value) -> int | None:
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) <= 18 else None
+
+
 class StatsPageForm(UsagePeriodForm):
     """The page also narrows to one room (e.g. "the hall on weekday evenings")."""
 
@@ -69,16 +75,24 @@ class StatsPageForm(UsagePeriodForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        venue_field, room_field = self.fields["venue"], self.fields["room"]
+        # With a house chosen the room list is its rooms (and the room asked for, so that a
+        # room of another house gets its own message in clean()): a national installation
+        # has thousands of rooms.
+        house = _an_id(self.data.get("venue"))
+        if house is not None:
+            room_field.queryset = room_field.queryset.filter(
+                Q(venue_id=house) | Q(pk=_an_id(self.data.get("room")) or 0)
+            )
         # One municipality is the whole installation: no choice to offer.
         if Municipality.objects.with_venues().count() < 2:
             del self.fields["municipality"]
             return
         # The house and room lists follow the chosen municipality, as on the calendar page.
-        chosen = str(self.data.get("municipality") or "").strip()
-        if chosen.isdigit() and len(chosen) <= 18:
-            venue_field, room_field = self.fields["venue"], self.fields["room"]
-            venue_field.queryset = venue_field.queryset.filter(municipality_id=int(chosen))
-            room_field.queryset = room_field.queryset.filter(venue__municipality_id=int(chosen))
+        chosen = _an_id(self.data.get("municipality"))
+        if chosen is not None:
+            venue_field.queryset = venue_field.queryset.filter(municipality_id=chosen)
+            room_field.queryset = room_field.queryset.filter(venue__municipality_id=chosen)
 
     def clean(self):
         data = super().clean()

@@ -206,3 +206,15 @@ def test_the_funders_report_answers_in_bounded_queries(data, django_assert_max_n
     catch_up()  # the figures' own queries; the catch-up's are bounded in test_rollup.py
     with django_assert_max_num_queries(20):
         Client().get("/stats/report/", {"start": "2024-01-01", "end": "2026-12-31"})
+
+
+def test_with_a_house_chosen_the_room_list_is_its_rooms(venue, room):
+    elsewhere = RoomFactory()
+    page = Client().get("/stats/", {**PERIOD, "venue": venue.pk})
+    assert page.status_code == 200
+    assert [r.pk for r in page.context["form"].fields["room"].queryset] == [room.pk]
+    # A room of another house still gets its own message, not "unknown room".
+    page = Client().get(
+        "/stats/", {**PERIOD, "venue": venue.pk, "room": elsewhere.pk}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "This room is not in the chosen venue." in page.content.decode()
