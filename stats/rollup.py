@@ -17,8 +17,8 @@ the next one: re-summing a unit twice gives the same rows, so nothing is lost or
 Marks are claimed by id, never by "every id below", since on PostgreSQL a lower id can
 commit later.
 
-The number of queries per catch-up is fixed (about ten per batch of marks), whatever the
-number of venues, days or dates involved.
+The number of queries is fixed per piece of work (about ten for each venue summed whole and
+for each DAYS_PER_PART venue-days), whatever the number of dates involved.
 """
 
 from __future__ import annotations
@@ -71,11 +71,11 @@ def catch_up(using: str = DEFAULT_DB_ALIAS) -> int:
             marks = list(RollupPending.objects.using(using).order_by("id")[:BATCH])
             if not marks:
                 return handled
-            rooms, venues = _zones(using)
-            for part in _parts(_units(marks, rooms, set(venues), using)):
-                _apply(part, rooms, venues, using)
+            places = _places(using)
+            for part in _parts(_units(marks, places, using)):
+                _apply(part, places, using)
             ids = [mark.id for mark in marks]
-            for n in range(0, len(ids), 900):  # SQLite's limit on parameters is far above 900
+            for n in range(0, len(ids), 900):  # well below any database's limit on parameters
                 RollupPending.objects.using(using).filter(id__in=ids[n : n + 900]).delete()
         handled += len(marks)
         if len(marks) < BATCH:
@@ -91,30 +91,38 @@ def rebuild(using: str = DEFAULT_DB_ALIAS) -> int:
 # ---------------------------------------------------------------- marks -> units
 
 
-def _zones(using: str) -> tuple[dict[int, tuple[int, ZoneInfo]], dict[int, ZoneInfo]]:
-    """room id -> (venue id, zone); venue id -> zone. Rooms and venues are few."""
-    venues = {v.id: v.tz for v in Venue.objects.using(using).only("id", "time_zone").order_by()}
-    rooms = {
-        room_id: (venue_id, venues[venue_id])
-        for room_id, venue_id in Room.objects.using(using).order_by().values_list("id", "venue_id")
-    }
-    return rooms, venues
+@dataclass
+class Places:
+    """Where dates are summed, read once per batch: rooms and venues are few."""
+
+    venue_zone: dict[int, ZoneInfo]  # venue id -> zone
+    room_venue: dict[int, int]  # room id -> venue id
+    venue_rooms: dict[int, list[int]]  # venue id -> its room ids, sorted
+
+    def zone(self, key: int) -> ZoneInfo:
+        """The zone a venue key's days are local to (off-site dates: the site's)."""
+        return ZoneInfo(settings.TIME_ZONE) if key == OFFSITE else self.venue_zone[key]
+
+    def key_of(self, room_id: int | None) -> int:
+        return OFFSITE if room_id is None else self.room_venue[room_id]
 
 
-def _site_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
+def _places(using: str) -> Places:
+    venue_zone = {v.id: v.tz for v in Venue.objects.using(using).only("id", "time_zone").order_by()}
+    room_venue = dict(Room.objects.using(using).order_by("id").values_list("id", "venue_id"))
+    venue_rooms: dict[int, list[int]] = defaultdict(list)
+    for room_id, venue_id in room_venue.items():
+        venue_rooms[venue_id].append(room_id)
+    return Places(venue_zone, room_venue, venue_rooms)
 
 
-Zones = dict[int, tuple[int, ZoneInfo]]
-
-
-def _units(marks: list[RollupPending], rooms: Zones, venue_ids: set[int], using: str) -> Units:
+def _units(marks: list[RollupPending], places: Places, using: str) -> Units:
     units = Units()
     spans: list[tuple[int | None, datetime, datetime]] = []
     bookings = set()
     for mark in marks:
         if mark.kind == "a":
-            units.whole |= venue_ids | {OFFSITE}
+            units.whole |= set(places.venue_zone) | {OFFSITE}
         elif mark.kind == "v" and mark.venue_id is not None:
             units.whole.add(mark.venue_id)
         elif mark.kind == "b" and mark.booking_id is not None:
@@ -129,14 +137,11 @@ def _units(marks: list[RollupPending], rooms: Zones, venue_ids: set[int], using:
             .values_list("room_id", "start", "end")
         )
     for room_id, start, end in spans:
-        if room_id is None:
-            key, tz = OFFSITE, _site_zone()
-        elif room_id in rooms:
-            key, tz = rooms[room_id]
-        else:
+        if room_id is not None and room_id not in places.room_venue:
             continue  # the room is gone, and its rollup rows with it
+        key = places.key_of(room_id)
         if key not in units.whole:
-            units.days[key].update(d.days_touched(start, end, tz))
+            units.days[key].update(d.days_touched(start, end, places.zone(key)))
     return units
 
 
@@ -163,24 +168,18 @@ def _parts(units: Units) -> list[Units]:
     return parts
 
 
-def _apply(units: Units, rooms: Zones, venues: dict[int, ZoneInfo], using: str) -> None:
+def _apply(units: Units, places: Places, using: str) -> None:
     keys = units.whole | set(units.days)
     if not keys:
         return
     whole = units.whole
-
-    rooms_of: dict[int, list[int]] = defaultdict(list)
-    for room_id, (venue_id, _) in rooms.items():
-        rooms_of[venue_id].append(room_id)
+    zone, venue_of = places.zone, places.key_of
 
     def room_filter(key: int) -> Q:
         # Room ids, not a join to the venue: the rollup's (room, grain, day) index serves it.
         if key == OFFSITE:
             return Q(room__isnull=True)
-        return Q(room_id__in=sorted(rooms_of[key]))
-
-    def zone(key: int) -> ZoneInfo:
-        return _site_zone() if key == OFFSITE else venues[key]
+        return Q(room_id__in=places.venue_rooms[key])
 
     # The date rows to sum: all of a whole venue, else those overlapping its days.
     source = Q(pk__in=[])
@@ -206,9 +205,6 @@ def _apply(units: Units, rooms: Zones, venues: dict[int, ZoneInfo], using: str) 
     ):
         if association_id != host_id:  # a host listed as its own co-host is still one host
             cohosts[booking_id].append(association_id)
-
-    def venue_of(room_id: int | None) -> int:
-        return OFFSITE if room_id is None else rooms[room_id][0]
 
     # A date's event is counted on its row with the lowest room id within the venue.
     primary: dict[tuple, int | None] = {}
