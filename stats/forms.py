@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from venues.models import Municipality, Room, Venue
+from venues.query import parse_ids
 
 # A decade is plenty for a report and keeps the per-month arithmetic small.
 MAX_DAYS = 3660
@@ -57,9 +58,11 @@ class UsagePeriodForm(forms.Form):
         return data
 
 
-def _an_id(value) -> int | None:
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() and len(text) <= 18 else None
+def _an_id(data, name: str) -> int | None:
+    """The one id given as `name`, read by the project's one id parser; None if none or bad
+    (the field itself then says what is wrong)."""
+    ids, error = parse_ids(data, name) if hasattr(data, "getlist") else ([], None)
+    return ids[0] if not error and len(ids) == 1 else None
 
 
 class StatsPageForm(UsagePeriodForm):
@@ -79,17 +82,17 @@ class StatsPageForm(UsagePeriodForm):
         # With a house chosen the room list is its rooms (and the room asked for, so that a
         # room of another house gets its own message in clean()): a national installation
         # has thousands of rooms.
-        house = _an_id(self.data.get("venue"))
+        house = _an_id(self.data, "venue")
         if house is not None:
             room_field.queryset = room_field.queryset.filter(
-                Q(venue_id=house) | Q(pk=_an_id(self.data.get("room")) or 0)
+                Q(venue_id=house) | Q(pk=_an_id(self.data, "room") or 0)
             )
         # One municipality is the whole installation: no choice to offer.
         if Municipality.objects.with_venues().count() < 2:
             del self.fields["municipality"]
             return
         # The house and room lists follow the chosen municipality, as on the calendar page.
-        chosen = _an_id(self.data.get("municipality"))
+        chosen = _an_id(self.data, "municipality")
         if chosen is not None:
             venue_field.queryset = venue_field.queryset.filter(municipality_id=chosen)
             room_field.queryset = room_field.queryset.filter(venue__municipality_id=chosen)
