@@ -137,9 +137,10 @@ def build(world, spec: list[dict]) -> None:
             used.add(slot)
             start = BASE + slot * SLOT + timedelta(minutes=offset)
             end = start + timedelta(minutes=minutes)
-            rows = Occurrence.for_dates(
-                booking=booking, slots=[_Span(start, end)], rooms=rooms or [None], status=status
-            )
+            rows = [
+                Occurrence.for_date(booking=booking, room=room, start=start, end=end, status=status)
+                for room in rooms or [None]
+            ]
             for row in rows:
                 row.attendance = people
             Occurrence.objects.bulk_create(rows)
@@ -147,11 +148,6 @@ def build(world, spec: list[dict]) -> None:
             CoHost.objects.get_or_create(
                 booking=booking, association=world["associations"][index], defaults={"status": status}
             )
-
-
-class _Span:
-    def __init__(self, start, end):
-        self.start, self.end = start, end
 
 
 def change(world, what: str, pick: int) -> None:
