@@ -206,6 +206,8 @@ ERRORS = {
     403: OpenApiResponse(OpenApiTypes.OBJECT, description="Not allowed for this user"),
     404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such season"),
 }
+# What a write on one season answers besides its success: every error above.
+WRITE_ERRORS = {code: ERRORS[code] for code in (400, 401, 403, 404)}
 
 
 def _load(pk: int) -> Season:
@@ -296,13 +298,7 @@ class ApplicationsView(APIView):
     @extend_schema(
         operation_id="season_applications_create",
         request=ApplicationInput,
-        responses={
-            201: OpenApiTypes.OBJECT,
-            400: ERRORS[400],
-            401: ERRORS[401],
-            403: ERRORS[403],
-            404: ERRORS[404],
-        },
+        responses={201: OpenApiTypes.OBJECT, **WRITE_ERRORS},
     )
     def post(self, request, pk: int):
         season = _load(pk)
@@ -335,13 +331,7 @@ class AllocateView(APIView):
 
     @extend_schema(
         request=None,
-        responses={
-            200: OpenApiTypes.OBJECT,
-            400: ERRORS[400],
-            401: ERRORS[401],
-            403: ERRORS[403],
-            404: ERRORS[404],
-        },
+        responses={200: OpenApiTypes.OBJECT, **WRITE_ERRORS},
     )
     def post(self, request, pk: int):
         season = _load(pk)
@@ -355,13 +345,7 @@ class PublishView(APIView):
 
     @extend_schema(
         request=None,
-        responses={
-            200: OpenApiTypes.OBJECT,
-            400: ERRORS[400],
-            401: ERRORS[401],
-            403: ERRORS[403],
-            404: ERRORS[404],
-        },
+        responses={200: OpenApiTypes.OBJECT, **WRITE_ERRORS},
     )
     def post(self, request, pk: int):
         season = _load(pk)
