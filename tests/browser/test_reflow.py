@@ -75,6 +75,9 @@ def public_pages(house, event) -> dict[str, str]:
         "associations": "/associations/",
         "association": f"/associations/{house.seniors.slug}/",
         "stats": "/stats/",
+        "stats-one-house": f"/stats/?venue={house.venue.pk}",
+        # The noticeboard sheet is A4 on paper; on a phone it reflows like any page.
+        "print-week": f"/calendar/print/?date={today}",
         "login": "/accounts/login/",
         "signup": "/accounts/signup/",
         "password-reset": "/accounts/password/reset/",
